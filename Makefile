@@ -1,0 +1,42 @@
+# Entry points; each is a small script in scripts/ that installs what it needs.
+.DEFAULT_GOAL := help
+S ?=
+
+.PHONY: help role-docs test lint sanity unit molecule images venv demo demo-destroy clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+test: ## Everything, from a fresh machine: venv, Docker, images, lint, unit, sanity, Molecule
+	@scripts/test.sh
+
+role-docs: ## Regenerate role README variables tables from argument specs
+	@.venv/bin/python tests/tools/role_specs.py write
+
+lint: ## yamllint + ansible-lint (production) + ruff + changelog + role spec checks
+	@scripts/lint.sh
+
+sanity: ## ansible-test sanity on the collection
+	@scripts/sanity.sh
+
+unit: ## pytest for plugins and role input validation
+	@scripts/unit.sh
+
+molecule: ## All Molecule scenarios on debian12 and debian13; S=<scenario> for one
+	@scripts/molecule.sh $(S)
+
+images: ## Build (or reuse) the fastops/debian12 and fastops/debian13 test images
+	@scripts/images.sh
+
+venv: ## Create .venv with the pinned controller tools
+	@scripts/venv.sh
+
+demo: ## Deploy the stack into a local container standing in for a server
+	@scripts/demo.sh up
+
+demo-destroy: ## Remove the demo container
+	@scripts/demo.sh down
+
+clean: ## Remove test containers and the molecule state (keeps venv and images)
+	-@docker rm -f $$(docker ps -aq --filter label=fastops.test=true) 2>/dev/null
+	rm -rf .cache/molecule .cache/harness/logs

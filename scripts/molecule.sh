@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Runs Molecule scenarios on the locally built images and prints how long each took.
+#   molecule.sh [scenario ...]      default: every scenario under molecule/
+# Environment:
+#   MOLECULE_DISTROS="debian12 debian13"   distros to run each scenario on (default both;
+#                                          MOLECULE_DISTRO=<one> narrows it to one)
+#   MOLECULE_JOBS=2                        distros of one scenario run side by side
+# Per run: create → prepare → converge → idempotence → check (a --check --diff run on the
+# converged host must report no change) → side-effect → verify → destroy.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$PROJECT_DIR"
+
+DISTROS="${MOLECULE_DISTROS:-${MOLECULE_DISTRO:-debian12 debian13}}"
+JOBS="${MOLECULE_JOBS:-2}"
+LOG_DIR="$STATE_DIR/logs"
+TIMINGS="${FASTOPS_TIMINGS:-$STATE_DIR/timings.tsv}"
+mkdir -p "$LOG_DIR"
+export NO_COLOR=1 MOLECULE_NO_COLOR=1 ANSIBLE_NOCOLOR=1 PY_COLORS=0
+
+remove_test_containers() {
+  local ids
+  ids="$(docker ps -aq --filter label=fastops.test=true 2>/dev/null || true)"
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+}
+
+on_interrupt() {
+  trap - INT TERM
+  log "interrupted: removing test containers"
+  kill $(jobs -p) 2>/dev/null || true
+  wait 2>/dev/null || true
+  remove_test_containers
+  docker_down
+  exit 130
+}
+trap on_interrupt INT TERM
+
+# A --check --diff run on a converged host must report zero changes.
+assert_check_mode_clean() {
+  local out="$1"
+  molecule converge -s "$scenario" -- --check --diff >"$out" 2>&1 || return 1
+  if grep -Eq 'changed=[1-9]' "$out"; then
+    grep -E '^(TASK|changed:)' "$out" | grep -B1 '^changed:' >&2 || true
+    echo "check mode reported changes on a converged host (see $out)" >&2
+    return 1
+  fi
+}
+
+run_one() {
+  local scenario="$1" distro="$2"
+  local log="$LOG_DIR/molecule-$scenario-$distro.log" start step rc=0
+  export MOLECULE_DISTRO="$distro"
+  export MOLECULE_EPHEMERAL_DIRECTORY="$PROJECT_DIR/.cache/molecule/$scenario-$distro"
+  mkdir -p "$PROJECT_DIR/.cache/apt-archives/$distro/partial"
+  start=$(date +%s)
+  : >"$log"
+  for step in destroy create prepare converge idempotence check side-effect verify; do
+    echo "=== molecule $step ($scenario, $distro) at +$(( $(date +%s) - start ))s" >>"$log"
+    if [ "$step" = check ]; then
+      assert_check_mode_clean "$LOG_DIR/molecule-$scenario-$distro-check.log" >>"$log" 2>&1 || rc=1
+    else
+      molecule "$step" -s "$scenario" >>"$log" 2>&1 || rc=1
+    fi
+    [ "$rc" -eq 0 ] || break
+  done
+  molecule destroy -s "$scenario" >>"$log" 2>&1 || true
+  local secs=$(( $(date +%s) - start ))
+  if [ "$rc" -eq 0 ]; then
+    printf 'molecule %s (%s)\t%s\tok\n' "$scenario" "$distro" "$secs" >>"$TIMINGS"
+    log "molecule $scenario ($distro): ok in ${secs}s"
+  else
+    printf 'molecule %s (%s)\t%s\tFAILED at %s\n' "$scenario" "$distro" "$secs" "$step" >>"$TIMINGS"
+    log "molecule $scenario ($distro): FAILED at '$step' after ${secs}s; last lines of $log:"
+    tail -n 60 "$log" >&2
+  fi
+  return "$rc"
+}
+
+scenarios=("$@")
+if [ "${#scenarios[@]}" -eq 0 ]; then
+  for f in molecule/*/molecule.yml; do scenarios+=("$(basename "$(dirname "$f")")"); done
+fi
+
+activate_venv
+docker_up
+trap docker_down EXIT
+"$PROJECT_DIR/scripts/images.sh" $DISTROS
+remove_test_containers
+
+failed=0
+for scenario in "${scenarios[@]}"; do
+  [ -f "molecule/$scenario/molecule.yml" ] || die "no Molecule scenario '$scenario' (molecule/$scenario/molecule.yml)"
+  running=0
+  for distro in $DISTROS; do
+    run_one "$scenario" "$distro" &
+    running=$((running + 1))
+    if [ "$running" -ge "$JOBS" ]; then wait -n || failed=1; running=$((running - 1)); fi
+  done
+  while [ "$running" -gt 0 ]; do wait -n || failed=1; running=$((running - 1)); done
+done
+exit "$failed"

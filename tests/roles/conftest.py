@@ -1,0 +1,74 @@
+"""Run a role in check mode against localhost to prove bad input fails before any change.
+
+Check mode plus a connection to localhost means nothing is changed even if validation
+were missing; the tests assert that the play stops at validation with a message that
+names the variable.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class RoleRun:
+    def __init__(self, completed):
+        self.rc = completed.returncode
+        self.output = completed.stdout + completed.stderr
+
+    @property
+    def failed_task(self):
+        """Name of the last task header before the failure."""
+        name = None
+        for line in self.output.splitlines():
+            if line.startswith("TASK ["):
+                name = line[len("TASK [") : line.rindex("]")]
+            if line.startswith(("fatal:", "failed:")):
+                return name
+        return None
+
+    @property
+    def failed_at_validation(self):
+        """The play stopped at the argument spec or at the role's cross-field assert."""
+        task = self.failed_task or ""
+        return self.rc != 0 and ("Validating arguments against arg spec" in task or "Check cross-field rules" in task)
+
+
+@pytest.fixture
+def run_role(tmp_path):
+    def run(role, role_vars):
+        playbook = tmp_path / "play.yml"
+        playbook.write_text(
+            json.dumps(
+                [
+                    {
+                        "name": "Input validation",
+                        "hosts": "localhost",
+                        "gather_facts": False,
+                        "tasks": [{"ansible.builtin.include_role": {"name": "fastops.stack." + role}}],
+                    }
+                ]
+            )
+        )
+        extra = tmp_path / "vars.json"
+        extra.write_text(json.dumps(role_vars))
+        env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+        bindir = Path(sys.executable).parent
+        completed = subprocess.run(
+            [str(bindir / "ansible-playbook"), "--check", "-i", "localhost,", "-c", "local"]
+            + ["-e", "@" + str(extra), str(playbook)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return RoleRun(completed)
+
+    return run

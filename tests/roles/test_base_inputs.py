@@ -1,0 +1,30 @@
+"""Bad input to fastops.stack.base fails at validation, naming the variable."""
+
+import pytest
+
+@pytest.mark.parametrize(
+    ("role_vars", "variable"),
+    [
+        pytest.param({"base_firewall_default_incoming": "allow"}, "base_firewall_default_incoming", id="bad-policy"),
+        pytest.param({"base_firewall_allow": [{"port": "22", "proto": "icmp"}]}, "proto", id="bad-proto"),
+        pytest.param({"base_firewall_allow": [{"port": "ssh"}]}, "base_firewall_allow", id="port-not-a-number"),
+        pytest.param({"base_firewall_allow": [{"port": "443"}]}, "base_firewall_ssh_port", id="ssh-not-allowed"),
+        pytest.param(
+            {"base_unattended_upgrades_reboot_time": "25:00"}, "base_unattended_upgrades_reboot_time", id="bad-time"
+        ),
+        pytest.param({"base_firewall_ssh_port": "ssh"}, "base_firewall_ssh_port", id="ssh-port-not-a-number"),
+        pytest.param({"base_firewall_enabled": "maybe"}, "base_firewall_enabled", id="not-a-bool"),
+    ],
+)
+def test_bad_input_fails_at_validation(run_role, role_vars, variable):
+    result = run_role("base", role_vars)
+    assert result.failed_at_validation, result.output
+    assert variable in result.output
+
+
+def test_valid_input_passes_validation(run_role):
+    result = run_role("base", {"base_firewall_ssh_port": None, "base_firewall_allow": [{"port": "443"}]})
+    # Without gathered facts the play stops later, at the first task that needs them:
+    # what matters is that validation let it through.
+    assert result.failed_task, result.output
+    assert not result.failed_at_validation, result.output
