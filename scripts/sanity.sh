@@ -6,6 +6,19 @@ set -euo pipefail
 cd "$PROJECT_DIR"
 activate_venv
 
+# ansible-test bootstraps pip in each sanity venv with a script it downloads from a host
+# outside the package registries; give it an equivalent that uses ensurepip + PyPI.
+pip_version="$(python - <<'PY'
+import re, ansible_test._internal.python_requirements as r, inspect
+print(re.search(r"pip='([0-9.]+)'", inspect.getsource(r.get_venv_packages)).group(1))
+PY
+)"
+bootstrap="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+if [ ! -s "$bootstrap" ]; then
+  mkdir -p "$(dirname "$bootstrap")"
+  cp "$PROJECT_DIR/scripts/ansible_test_get_pip.py" "$bootstrap"
+fi
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 dest="$tmp/ansible_collections/fastops/stack"

@@ -58,10 +58,9 @@ def run_role(tmp_path):
         extra = tmp_path / "vars.json"
         extra.write_text(json.dumps(role_vars))
         env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-        bindir = Path(sys.executable).parent
+        ansible_playbook = str(Path(sys.executable).parent / "ansible-playbook")
         completed = subprocess.run(
-            [str(bindir / "ansible-playbook"), "--check", "-i", "localhost,", "-c", "local"]
-            + ["-e", "@" + str(extra), str(playbook)],
+            [ansible_playbook, "--check", "-i", "localhost,", "-c", "local", "-e", f"@{extra}", str(playbook)],
             cwd=ROOT,
             env=env,
             capture_output=True,

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Keep every role's meta/argument_specs.yml, defaults/main.yml and README in step.
 
 role_specs.py check   fail when a default is missing from the spec (or differs from
@@ -66,7 +65,7 @@ def readme_with_table(readme_text, table):
     if BEGIN not in readme_text or END not in readme_text:
         return None
     head, rest = readme_text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
+    tail = rest.split(END, 1)[1]
     return head + BEGIN + "\n" + table + "\n" + END + tail
 
 
