@@ -4,6 +4,7 @@
 #   ansible-playbook site.yml -i inventories/demo
 #   demo.sh up | down
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR"
 
@@ -27,8 +28,7 @@ up() {
       -v "$PROJECT_DIR/.cache/apt-archives/$DISTRO:/var/cache/apt/archives:rw" \
       -p "127.0.0.1:$HTTP_PORT:80" -p "127.0.0.1:$HTTPS_PORT:443" \
       --stop-signal SIGRTMIN+3 "fastops/$DISTRO:latest" >/dev/null
-    local i
-    for i in $(seq 1 30); do
+    for _ in $(seq 1 30); do
       state="$(docker exec "$NAME" systemctl is-system-running 2>/dev/null || true)"
       case "$state" in running|degraded) break ;; esac
       sleep 1
@@ -49,7 +49,7 @@ EOT
 }
 
 down() {
-  docker rm -f "$NAME" >/dev/null 2>&1 && log "removed $NAME" || log "no $NAME container"
+  if docker rm -f "$NAME" >/dev/null 2>&1; then log "removed $NAME"; else log "no $NAME container"; fi
 }
 
 case "${1:-}" in

@@ -3,6 +3,7 @@
 #   docker-engine.sh ensure   use a running engine; else install docker.io and start dockerd
 #   docker-engine.sh stop     stop dockerd only if `ensure` started it
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PIDFILE="$STATE_DIR/dockerd.pid"
@@ -22,6 +23,7 @@ ensure() {
     as_root systemctl start docker
   else
     log "starting dockerd in the background (log: /var/log/fastops-dockerd.log)"
+    # shellcheck disable=SC2016  # $! and $1 belong to the inner shell
     as_root sh -c 'dockerd >/var/log/fastops-dockerd.log 2>&1 & echo $! >"$1"' _ "$PIDFILE"
   fi
   local i

@@ -5,6 +5,7 @@
 # CAs) changes.
 #   images.sh [debian12|debian13 ...]   default: both
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 MIRROR="${FASTOPS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"

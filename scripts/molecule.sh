@@ -8,6 +8,7 @@
 # Per run: create → prepare → converge → idempotence → check (a --check --diff run on the
 # converged host must report no change) → side-effect → verify → destroy.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR"
 
@@ -19,15 +20,14 @@ mkdir -p "$LOG_DIR"
 export NO_COLOR=1 MOLECULE_NO_COLOR=1 ANSIBLE_NOCOLOR=1 PY_COLORS=0
 
 remove_test_containers() {
-  local ids
-  ids="$(docker ps -aq --filter label=fastops.test=true 2>/dev/null || true)"
-  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+  docker ps -aq --filter label=fastops.test=true 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
 }
 
+# shellcheck disable=SC2317  # called through trap
 on_interrupt() {
   trap - INT TERM
   log "interrupted: removing test containers"
-  kill $(jobs -p) 2>/dev/null || true
+  jobs -p | xargs -r kill 2>/dev/null || true
   wait 2>/dev/null || true
   remove_test_containers
   docker_down
@@ -84,6 +84,7 @@ fi
 activate_venv
 docker_up
 trap docker_down EXIT
+# shellcheck disable=SC2086  # one argument per distro
 "$PROJECT_DIR/scripts/images.sh" $DISTROS
 remove_test_containers
 

@@ -2,9 +2,12 @@
 # ansible-test sanity needs the collection at .../ansible_collections/fastops/stack: copy
 # the tracked files into such a tree in a temp dir and run it there (in venvs it manages).
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR"
 activate_venv
+# ansible-test's shellcheck test skips itself without the program.
+command -v shellcheck >/dev/null || apt_ensure shellcheck
 
 # ansible-test bootstraps pip in each sanity venv with a script it downloads from a host
 # outside the package registries; give it an equivalent that uses ensurepip + PyPI.

@@ -3,8 +3,9 @@
 # each Molecule scenario took. Stages after the set-up keep going when one fails, so one
 # run reports every failure; the exit code is non-zero if any failed.
 set -uo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-cd "$PROJECT_DIR"
+cd "$PROJECT_DIR" || exit 1
 
 export FASTOPS_TIMINGS="$STATE_DIR/timings.tsv"
 : >"$FASTOPS_TIMINGS"
@@ -35,10 +36,11 @@ summary() {
   echo "$passed passed, $failures failed"
 }
 
+# shellcheck disable=SC2317  # called through trap
 on_interrupt() {
   trap - INT TERM
   log "interrupted"
-  docker rm -f $(docker ps -aq --filter label=fastops.test=true) >/dev/null 2>&1 || true
+  docker ps -aq --filter label=fastops.test=true | xargs -r docker rm -f >/dev/null 2>&1 || true
   docker_down
   exit 130
 }

@@ -2,6 +2,7 @@
 # Creates .venv with the pinned controller tools from requirements-dev.txt.
 # Reinstalls only when requirements-dev.txt changes (its hash is kept in the venv).
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 REQ="$PROJECT_DIR/requirements-dev.txt"
