@@ -5,7 +5,7 @@
 #   MOLECULE_DISTROS="debian12 debian13"   distros to run each scenario on (default both;
 #                                          MOLECULE_DISTRO=<one> narrows it to one)
 #   MOLECULE_JOBS=2                        distros of one scenario run side by side
-# Per run: create → prepare → converge → idempotence → check (a --check --diff run on the
+# Per run (after clearing leftovers of an earlier one): create → prepare → converge → idempotence → check (a --check --diff run on the
 # converged host must report no change) → side-effect → verify → destroy.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -54,7 +54,11 @@ run_one() {
   mkdir -p "$PROJECT_DIR/.cache/apt-archives/$distro/partial"
   start=$(date +%s)
   : >"$log"
-  for step in destroy create prepare converge idempotence check side-effect verify; do
+  # Leftovers of an interrupted run: its containers and Molecule's half-pruned state.
+  docker ps -aq --filter label=fastops.test=true --filter "name=fastops-$scenario-$distro" \
+    | xargs -r docker rm -f >/dev/null 2>&1 || true
+  rm -rf "$MOLECULE_EPHEMERAL_DIRECTORY"
+  for step in create prepare converge idempotence check side-effect verify; do
     echo "=== molecule $step ($scenario, $distro) at +$(( $(date +%s) - start ))s" >>"$log"
     if [ "$step" = check ]; then
       assert_check_mode_clean "$LOG_DIR/molecule-$scenario-$distro-check.log" >>"$log" 2>&1 || rc=1
