@@ -49,14 +49,15 @@ def run_role(tmp_path):
                     {
                         "name": "Input validation",
                         "hosts": "localhost",
-                        "gather_facts": False,
+                        "gather_facts": True,
+                        "gather_subset": ["!all", "min"],
                         "tasks": [{"ansible.builtin.include_role": {"name": "fastops.stack." + role}}],
                     }
                 ]
             )
         )
         extra = tmp_path / "vars.json"
-        extra.write_text(json.dumps(role_vars))
+        extra.write_text(json.dumps(dict(role_vars, ansible_python_interpreter=sys.executable)))
         env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
         ansible_playbook = str(Path(sys.executable).parent / "ansible-playbook")
         completed = subprocess.run(

@@ -1,0 +1,152 @@
+"""Verify the postgresql role: access rules, settings, least privilege, backups, restore."""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+
+import pytest
+
+APP = "PGPASSWORD=app-test-password psql -h 127.0.0.1 -U app -d appdb -tAc"
+READER = "PGPASSWORD=reporting-test-password psql -h 127.0.0.1 -U reporting -d appdb -tAc"
+
+
+def superuser(host, sql, db="appdb"):
+    return host.check_output(f"runuser -u postgres -- psql -d {db} -tAc {shlex.quote(sql)}")
+
+
+def test_app_role_logs_in_over_tcp_with_its_password(host):
+    assert host.check_output(f"{APP} 'SELECT current_user'") == "app"
+
+
+def test_wrong_password_is_rejected(host):
+    result = host.run("PGPASSWORD=wrong psql -h 127.0.0.1 -U app -d appdb -tAc 'SELECT 1'")
+    assert result.rc != 0
+    assert "password authentication failed" in result.stderr
+
+
+def test_unlisted_user_or_database_is_rejected(host):
+    superuser(host, "DO $$ BEGIN CREATE ROLE intruder LOGIN PASSWORD 'x'; EXCEPTION WHEN duplicate_object THEN END $$")
+    result = host.run("PGPASSWORD=x psql -h 127.0.0.1 -U intruder -d appdb -tAc 'SELECT 1'")
+    assert result.rc != 0
+    assert "no pg_hba.conf entry" in result.stderr
+    result = host.run("PGPASSWORD=app-test-password psql -h 127.0.0.1 -U app -d postgres -tAc 'SELECT 1'")
+    assert "no pg_hba.conf entry" in result.stderr
+
+
+def test_app_role_is_least_privilege(host):
+    flags = host.check_output(
+        f"{APP} \"SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'app'\""
+    )
+    assert flags == "f|f|f"
+    assert "permission denied" in host.run(f"{APP} 'CREATE ROLE sneaky'").stderr
+    assert "permission denied" in host.run(f"{APP} 'CREATE DATABASE sneaky'").stderr
+
+
+def test_app_role_owns_its_database_and_schema(host):
+    assert superuser(host, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'appdb'") == "app"
+    assert superuser(host, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'") == "app"
+
+
+def test_reader_can_select_but_not_write(host):
+    host.check_output(f"{APP} 'CREATE TABLE IF NOT EXISTS reader_probe (id int)'")
+    assert host.check_output(f"{READER} 'SELECT count(*) FROM reader_probe'").isdigit()
+    assert "permission denied" in host.run(f"{READER} 'INSERT INTO reader_probe VALUES (1)'").stderr
+
+
+def test_listens_on_loopback_only(host):
+    listening = host.check_output("ss -Hltn 'sport = :5432'")
+    addresses = {line.split()[3].rsplit(":", 1)[0] for line in listening.splitlines()}
+    assert addresses <= {"127.0.0.1", "[::1]"}, addresses
+
+
+def test_settings_took_effect(host):
+    memtotal_mb = int(host.check_output("awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo"))
+    shared_buffers = superuser(host, "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
+    assert int(shared_buffers) == memtotal_mb // 4
+    assert superuser(host, "SHOW password_encryption") == "scram-sha-256"
+    assert superuser(host, "SHOW random_page_cost") == "1.1"
+    assert superuser(host, "SHOW log_min_duration_statement") == "500ms"
+    assert superuser(host, "SELECT count(*) FROM pg_settings WHERE pending_restart") == "0"
+
+
+def test_pg_stat_statements_is_installed_and_loaded(host):
+    assert superuser(host, "SELECT count(*) >= 0 FROM pg_stat_statements") == "t"
+
+
+def test_backup_timer_is_active(host):
+    assert host.service("fastops-postgresql-backup.timer").is_running
+    assert host.service("fastops-postgresql-backup.timer").is_enabled
+
+
+def test_backup_dir_is_private(host):
+    directory = host.file("/var/backups/postgresql")
+    assert directory.user == "postgres"
+    assert directory.mode == 0o700
+
+
+@pytest.fixture(scope="module")
+def backed_up(host):
+    """Rows in appdb, then a backup through the service the timer runs."""
+    superuser(host, "DROP DATABASE IF EXISTS restored", db="postgres")
+    host.check_output(f"{APP} 'DROP TABLE IF EXISTS orders; CREATE TABLE orders (id serial PRIMARY KEY, total int)'")
+    host.check_output(f"{APP} 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 1234) g'")
+    host.check_output("systemctl start fastops-postgresql-backup.service")
+    return host
+
+
+def test_backup_service_writes_verified_dumps_and_roles(backed_up):
+    host = backed_up
+    dumps = host.check_output("ls /var/backups/postgresql").split()
+    assert any(name.startswith("appdb-") and name.endswith(".pgc") for name in dumps), dumps
+    assert any(name.startswith("globals-") for name in dumps), dumps
+    assert host.run("runuser -u postgres -- pg_restore --list /var/backups/postgresql/appdb-*.pgc").rc == 0
+    roles = host.check_output("cat /var/backups/postgresql/globals-*.sql")
+    assert "CREATE ROLE app" in roles
+
+
+def test_backup_publishes_its_last_success(backed_up):
+    metric = backed_up.file("/var/lib/prometheus/node-exporter/fastops_postgresql_backup.prom").content_string
+    assert "fastops_postgresql_backup_last_success_timestamp_seconds" in metric
+
+
+def run_playbook(playbook, *extra):
+    root = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+    command = [
+        "ansible-playbook",
+        "-i",
+        os.environ["MOLECULE_INVENTORY_FILE"],
+        os.path.join(root, "playbooks", playbook),
+        "-e",
+        json.dumps({"restore_hosts": "all", "postgresql_databases": [{"name": "appdb", "owner": "app"}]}),
+        *extra,
+    ]
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(root, "collections"))
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def test_restore_into_a_fresh_database_keeps_every_row(backed_up):
+    result = run_playbook("restore.yml", "-e", "restore_database=restored", "-e", "restore_from=appdb")
+    assert result.returncode == 0, result.stdout + result.stderr
+    restored_db = APP.replace("-d appdb", "-d restored")
+    restored = backed_up.check_output(f"{restored_db} 'SELECT count(*), sum(total) FROM orders'")
+    assert restored == backed_up.check_output(f"{APP} 'SELECT count(*), sum(total) FROM orders'")
+
+
+def test_restore_refuses_to_overwrite_a_database_with_data(backed_up):
+    before = backed_up.check_output(f"{APP} 'SELECT count(*) FROM orders'")
+    result = run_playbook("restore.yml", "-e", "restore_database=appdb")
+    assert result.returncode != 0
+    output = " ".join(result.stdout.split())
+    assert re.search(r"appdb already has [1-9][0-9]* tables; nothing was changed", output), output
+    assert "restore_force=true" in output
+    assert backed_up.check_output(f"{APP} 'SELECT count(*) FROM orders'") == before
+
+
+def test_retention_deletes_old_dumps(backed_up):
+    host = backed_up
+    old = "/var/backups/postgresql/appdb-20000101T000000Z.pgc"
+    host.check_output(f"cp /var/backups/postgresql/globals-*.sql {old} && touch -d '10 days ago' {old}")
+    host.check_output("systemctl start fastops-postgresql-backup.service")
+    assert not host.file(old).exists

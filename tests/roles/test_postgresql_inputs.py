@@ -1,0 +1,79 @@
+"""Bad input to fastops.stack.postgresql fails at validation, naming the variable."""
+
+import pytest
+
+USERS = [{"name": "app", "password": "secret"}]
+
+
+@pytest.mark.parametrize(
+    ("role_vars", "message"),
+    [
+        pytest.param(
+            {
+                "postgresql_hba_entries": [
+                    {"type": "host", "database": "all", "user": "all", "address": "127.0.0.1/32", "method": "trusted"}
+                ]
+            },
+            "method",
+            id="bad-hba-method",
+        ),
+        pytest.param(
+            {
+                "postgresql_hba_entries": [
+                    {
+                        "type": "host",
+                        "database": "all",
+                        "user": "all",
+                        "address": "localhost!",
+                        "method": "scram-sha-256",
+                    }
+                ]
+            },
+            "postgresql_hba_entries: each entry needs",
+            id="bad-hba-address",
+        ),
+        pytest.param(
+            {"postgresql_hba_entries": [{"type": "host", "database": "all", "user": "all", "method": "scram-sha-256"}]},
+            "postgresql_hba_entries: each entry needs",
+            id="hba-host-without-address",
+        ),
+        pytest.param({"postgresql_port": "fivefourthreetwo"}, "postgresql_port", id="port-not-a-number"),
+        pytest.param({"postgresql_port": 70000}, "postgresql_port: must be a port number", id="port-out-of-range"),
+        pytest.param(
+            {"postgresql_users": USERS, "postgresql_databases": [{"name": "shop", "owner": "ghost"}]},
+            "postgresql_databases: every database needs an owner",
+            id="database-owner-unknown",
+        ),
+        pytest.param(
+            {"postgresql_users": USERS, "postgresql_databases": [{"name": "shop"}]},
+            "owner",
+            id="database-without-owner",
+        ),
+        pytest.param({"postgresql_users": [{"name": "app"}]}, "password", id="login-role-without-password"),
+        pytest.param(
+            {"postgresql_users": [{"name": "app", "password": ""}]},
+            "postgresql_users: every login role needs a non-empty password",
+            id="login-role-empty-password",
+        ),
+        pytest.param(
+            {
+                "postgresql_users": USERS,
+                "postgresql_databases": [{"name": "shop", "owner": "app", "readonly_users": ["nobody"]}],
+            },
+            "readonly_users must be listed",
+            id="unknown-reader",
+        ),
+    ],
+)
+def test_bad_input_fails_at_validation(run_role, role_vars, message):
+    result = run_role("postgresql", role_vars)
+    assert result.failed_at_validation, result.output
+    assert message in result.output
+
+
+def test_passwords_never_reach_the_output(run_role):
+    result = run_role(
+        "postgresql", {"postgresql_users": [{"name": "app", "password": "hunter2-secret"}], "postgresql_port": 0}
+    )
+    assert result.failed_at_validation, result.output
+    assert "hunter2-secret" not in result.output
