@@ -138,7 +138,7 @@ def test_restore_refuses_to_overwrite_a_database_with_data(backed_up):
     before = backed_up.check_output(f"{APP} 'SELECT count(*) FROM orders'")
     result = run_playbook("restore.yml", "-e", "restore_database=appdb")
     assert result.returncode != 0
-    output = " ".join(result.stdout.split())
+    output = " ".join((result.stdout + result.stderr).split())
     assert re.search(r"appdb already has [1-9][0-9]* tables; nothing was changed", output), output
     assert "restore_force=true" in output
     assert backed_up.check_output(f"{APP} 'SELECT count(*) FROM orders'") == before
