@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 S ?=
 
-.PHONY: help role-docs test lint sanity unit molecule images venv demo demo-destroy clean
+.PHONY: help role-docs test lint sanity unit inputs molecule images venv demo demo-destroy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,8 +19,11 @@ lint: ## yamllint + ansible-lint (production) + ruff + changelog + role spec che
 sanity: ## ansible-test sanity on the collection
 	@scripts/sanity.sh
 
-unit: ## pytest for plugins and role input validation
+unit: ## pytest for the plugins (modules, module_utils, filters)
 	@scripts/unit.sh
+
+inputs: ## Role input validation: bad variables fail before any change
+	@scripts/inputs.sh
 
 molecule: ## All Molecule scenarios on debian12 and debian13; S=<scenario> for one
 	@scripts/molecule.sh $(S)

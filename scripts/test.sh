@@ -53,6 +53,7 @@ trap 'docker_down' EXIT
 stage images "$PROJECT_DIR/scripts/images.sh" debian12 debian13 || { summary; exit 1; }
 stage lint "$PROJECT_DIR/scripts/lint.sh"
 stage unit "$PROJECT_DIR/scripts/unit.sh"
+stage inputs "$PROJECT_DIR/scripts/inputs.sh"
 stage sanity "$PROJECT_DIR/scripts/sanity.sh"
 stage molecule "$PROJECT_DIR/scripts/molecule.sh"
 summary

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# pytest for plugins (tests/unit) and role input validation (tests/roles).
+# pytest for the collection's plugins (tests/unit).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR"
 activate_venv
-exec python -m pytest "$@"
+exec python -m pytest tests/unit "$@"

@@ -150,3 +150,12 @@ def test_retention_deletes_old_dumps(backed_up):
     host.check_output(f"cp /var/backups/postgresql/globals-*.sql {old} && touch -d '10 days ago' {old}")
     host.check_output("systemctl start fastops-postgresql-backup.service")
     assert not host.file(old).exists
+
+
+def test_backup_unit_is_hardened(host):
+    """Exposure of the unit as shipped (the test image's drop-ins are not read offline)."""
+    report = host.check_output(
+        "systemd-analyze security --offline=true /etc/systemd/system/fastops-postgresql-backup.service 2>&1 | tail -n 1"
+    )
+    exposure = float(re.search(r"Overall exposure level for \S+: ([0-9.]+)", report).group(1))
+    assert exposure <= 2.0, report
