@@ -86,6 +86,11 @@ def version(db):
         return sorted(row[0] for row in connection.execute("SELECT version_num FROM alembic_version"))
 
 
+def project_params(project, db):
+    """Module arguments for a test project on a SQLite database, run with this interpreter."""
+    return {"project_path": str(project), "python": sys.executable, "environment": {"DATABASE_URL": f"sqlite:///{db}"}}
+
+
 @pytest.fixture
 def project(tmp_path):
     return make_project(tmp_path / "app", [USERS, ORDERS])
@@ -99,12 +104,7 @@ def db(tmp_path):
 @pytest.fixture
 def migrate(run_module, project, db):
     def run(check_mode=False, diff=False, **args):
-        params = {
-            "project_path": str(project),
-            "python": sys.executable,
-            "environment": {"DATABASE_URL": f"sqlite:///{db}"},
-        }
-        params.update(args)
+        params = dict(project_params(project, db), **args)
         params = {key: value for key, value in params.items() if value is not None}
         return run_module(alembic_migration.main, params, check_mode=check_mode, diff=diff)
 
@@ -182,11 +182,7 @@ def test_downgrade_to_base_in_check_mode_changes_nothing(migrate, db):
 def test_two_heads_need_heads_or_a_merge(run_module, tmp_path, db):
     branch = ("x9", "a1", "other branch", 'op.execute("CREATE TABLE audit (id INTEGER)")', 'op.drop_table("audit")')
     project = make_project(tmp_path / "branched", [USERS, ORDERS, branch])
-    params = {
-        "project_path": str(project),
-        "python": sys.executable,
-        "environment": {"DATABASE_URL": f"sqlite:///{db}"},
-    }
+    params = project_params(project, db)
     result = run_module(alembic_migration.main, params)
     assert result["rc"] == 1
     assert result["error_kind"] == "multiple_heads"
@@ -202,11 +198,7 @@ def test_two_heads_need_heads_or_a_merge(run_module, tmp_path, db):
 
 def test_broken_migration_names_the_revision_and_where_the_database_is(run_module, tmp_path, db):
     project = make_project(tmp_path / "broken", [USERS, ORDERS, BROKEN])
-    params = {
-        "project_path": str(project),
-        "python": sys.executable,
-        "environment": {"DATABASE_URL": f"sqlite:///{db}"},
-    }
+    params = project_params(project, db)
     result = run_module(alembic_migration.main, params)
     assert result["rc"] == 1
     assert result["error_kind"] == "migration_failed"
@@ -227,11 +219,7 @@ def test_missing_config_file(migrate):
 
 def test_missing_script_location(run_module, tmp_path, db):
     project = make_project(tmp_path / "noscripts", [USERS], script_location="nowhere")
-    params = {
-        "project_path": str(project),
-        "python": sys.executable,
-        "environment": {"DATABASE_URL": f"sqlite:///{db}"},
-    }
+    params = project_params(project, db)
     result = run_module(alembic_migration.main, params)
     assert result["error_kind"] == "script_location_missing"
     assert result["msg"].startswith("script_location nowhere:")
@@ -307,13 +295,7 @@ def test_x_arguments_reach_env_py(migrate):
 def test_timeout_stops_a_stuck_migration(run_module, tmp_path, db):
     slow = ("s1", None, "slow", "time.sleep(30)", "pass")
     project = make_project(tmp_path / "slow", [slow])
-    params = {
-        "project_path": str(project),
-        "python": sys.executable,
-        "timeout": 2,
-        "environment": {"DATABASE_URL": f"sqlite:///{db}"},
-    }
-    result = run_module(alembic_migration.main, params)
+    result = run_module(alembic_migration.main, dict(project_params(project, db), timeout=2))
     assert result["rc"] == 1
     assert result["error_kind"] == "timeout"
     assert result["msg"] == "Alembic migration timed out after 2s and was stopped; the database is at base"
