@@ -45,7 +45,7 @@ tuned from the container's RAM, with a nightly verified backup timer.
   shell on it:       docker exec -it $NAME bash
   firewall:          docker exec $NAME ufw status verbose
   database:          docker exec -it $NAME runuser -u postgres -- psql demo
-  backup now:        ansible-playbook playbooks/backup.yml -i inventories/demo
+  backup now:        .venv/bin/ansible-playbook playbooks/backup.yml -i inventories/demo
   HTTP / HTTPS:      http://127.0.0.1:$HTTP_PORT  https://127.0.0.1:$HTTPS_PORT  (served once the nginx role lands)
   remove it:         make demo-destroy
 EOT
