@@ -66,9 +66,14 @@ def test_settings_took_effect(host):
     shared_buffers = superuser(host, "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
     assert int(shared_buffers) == memtotal_mb // 4
     assert superuser(host, "SHOW password_encryption") == "scram-sha-256"
-    assert superuser(host, "SHOW random_page_cost") == "1.1"
+    assert superuser(host, "SHOW random_page_cost") == "1.2"  # as changed by side_effect.yml
     assert superuser(host, "SHOW log_min_duration_statement") == "500ms"
     assert superuser(host, "SELECT count(*) FROM pg_settings WHERE pending_restart") == "0"
+
+
+def test_reload_only_change_did_not_restart_the_server(host):
+    before = host.file("/root/postmaster-start-before-side-effect").content_string.strip()
+    assert superuser(host, "SELECT pg_postmaster_start_time()") == before
 
 
 def test_pg_stat_statements_is_installed_and_loaded(host):
