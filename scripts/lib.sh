@@ -38,6 +38,12 @@ activate_venv() {
   . "$VENV_DIR/bin/activate"
 }
 
+# Removes the test containers whose name contains $1 (fastops- for all of them).
+remove_test_containers() {
+  docker ps -aq --filter label=fastops.test=true --filter "name=$1" 2>/dev/null \
+    | xargs -r docker rm -f >/dev/null 2>&1 || true
+}
+
 # Docker engine for the length of one top-level command. The process that had to start
 # dockerd stops it again at its end; nested scripts see FASTOPS_DOCKER_OWNER and leave it.
 docker_up() {

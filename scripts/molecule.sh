@@ -5,8 +5,9 @@
 #   MOLECULE_DISTROS="debian12 debian13"   distros to run each scenario on (default both;
 #                                          MOLECULE_DISTRO=<one> narrows it to one)
 #   MOLECULE_JOBS=2                        distros of one scenario run side by side
-# Per run (after clearing leftovers of an earlier one): create → prepare → converge → idempotence → check (a --check --diff run on the
-# converged host must report no change) → side-effect → verify → destroy.
+# Per run, after clearing leftovers of an earlier one: create → prepare → converge →
+# idempotence → check (a --check --diff run on the converged host must report no change)
+# → side-effect → verify → destroy.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,17 +20,13 @@ TIMINGS="${FASTOPS_TIMINGS:-$STATE_DIR/timings.tsv}"
 mkdir -p "$LOG_DIR"
 export NO_COLOR=1 MOLECULE_NO_COLOR=1 ANSIBLE_NOCOLOR=1 PY_COLORS=0
 
-remove_test_containers() {
-  docker ps -aq --filter label=fastops.test=true 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
-}
-
 # shellcheck disable=SC2317  # called through trap
 on_interrupt() {
   trap - INT TERM
   log "interrupted: removing test containers"
   jobs -p | xargs -r kill 2>/dev/null || true
   wait 2>/dev/null || true
-  remove_test_containers
+  remove_test_containers fastops-
   docker_down
   exit 130
 }
@@ -55,8 +52,7 @@ run_one() {
   start=$(date +%s)
   : >"$log"
   # Leftovers of an interrupted run: its containers and Molecule's half-pruned state.
-  docker ps -aq --filter label=fastops.test=true --filter "name=fastops-$scenario-$distro" \
-    | xargs -r docker rm -f >/dev/null 2>&1 || true
+  remove_test_containers "fastops-$scenario-$distro"
   rm -rf "$MOLECULE_EPHEMERAL_DIRECTORY"
   for step in create prepare converge idempotence check side-effect verify; do
     echo "=== molecule $step ($scenario, $distro) at +$(( $(date +%s) - start ))s" >>"$log"
@@ -90,7 +86,7 @@ docker_up
 trap docker_down EXIT
 # shellcheck disable=SC2086  # one argument per distro
 "$PROJECT_DIR/scripts/images.sh" $DISTROS
-remove_test_containers
+remove_test_containers fastops-
 
 failed=0
 for scenario in "${scenarios[@]}"; do

@@ -40,7 +40,7 @@ summary() {
 on_interrupt() {
   trap - INT TERM
   log "interrupted"
-  docker ps -aq --filter label=fastops.test=true | xargs -r docker rm -f >/dev/null 2>&1 || true
+  remove_test_containers fastops-
   docker_down
   exit 130
 }

@@ -198,8 +198,8 @@ def main():
             "ok": False,
             "error": {"kind": "unexpected", "message": last_line(exc), "traceback": traceback.format_exc()},
         }
-    with open(request["result_path"], "w", encoding="utf-8") as handle_:
-        json.dump(answer, handle_)
+    with open(request["result_path"], "w", encoding="utf-8") as result_file:
+        json.dump(answer, result_file)
 
 
 if __name__ == "__main__":

@@ -29,12 +29,12 @@ USERS = [{"name": "app", "password": "secret"}]
                     }
                 ]
             },
-            "postgresql_hba_entries: each entry needs",
+            "postgresql_hba_entries: each entry except type local needs an address",
             id="bad-hba-address",
         ),
         pytest.param(
             {"postgresql_hba_entries": [{"type": "host", "database": "all", "user": "all", "method": "scram-sha-256"}]},
-            "postgresql_hba_entries: each entry needs",
+            "postgresql_hba_entries: each entry except type local needs an address",
             id="hba-host-without-address",
         ),
         pytest.param({"postgresql_port": "fivefourthreetwo"}, "postgresql_port", id="port-not-a-number"),
