@@ -40,11 +40,13 @@ up() {
 The demo server is up: container $NAME ($DISTRO), deployed with
   ansible-playbook site.yml -i inventories/demo
 What it runs now: host basics (UTC, C.UTF-8, ufw default-deny with 22/80/443 open,
-security-only unattended upgrades) and PostgreSQL with the database "demo" (owner "demo"),
-tuned from the container's RAM, with a nightly verified backup timer.
+security-only unattended upgrades), PostgreSQL with the database "demo" (owner "demo"),
+tuned from the container's RAM, and Redis with the ACL user "demo"; both with nightly
+verified backups.
   shell on it:       docker exec -it $NAME bash
   firewall:          docker exec $NAME ufw status verbose
   database:          docker exec -it $NAME runuser -u postgres -- psql demo
+  redis:             docker exec -it $NAME redis-cli --user demo --pass demo-redis-password-change-me
   backup now:        .venv/bin/ansible-playbook playbooks/backup.yml -i inventories/demo
   HTTP / HTTPS:      http://127.0.0.1:$HTTP_PORT  https://127.0.0.1:$HTTPS_PORT  (served once the nginx role lands)
   remove it:         make demo-destroy

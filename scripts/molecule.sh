@@ -27,10 +27,33 @@ on_interrupt() {
   jobs -p | xargs -r kill 2>/dev/null || true
   wait 2>/dev/null || true
   remove_test_containers fastops-
+  restore_kernel_settings
   docker_down
   exit 130
 }
 trap on_interrupt INT TERM
+
+# Scenarios that tune the kernel (redis: overcommit, transparent huge pages) write
+# kernel-global values through their containers; put the host's own values back.
+KERNEL_SETTINGS=(/proc/sys/vm/overcommit_memory /sys/kernel/mm/transparent_hugepage/enabled
+  /sys/kernel/mm/transparent_hugepage/defrag)
+declare -A KERNEL_SAVED=()
+kernel_value() { sed 's/.*\[\(.*\)\].*/\1/' "$1"; }  # "always [madvise] never" -> madvise
+save_kernel_settings() {
+  local f
+  for f in "${KERNEL_SETTINGS[@]}"; do
+    if [ -r "$f" ]; then KERNEL_SAVED[$f]="$(kernel_value "$f")"; fi
+  done
+}
+# shellcheck disable=SC2317  # called through trap
+restore_kernel_settings() {
+  local f
+  for f in "${!KERNEL_SAVED[@]}"; do
+    if [ "$(kernel_value "$f")" != "${KERNEL_SAVED[$f]}" ] && echo "${KERNEL_SAVED[$f]}" 2>/dev/null >"$f"; then
+      log "restored $f to ${KERNEL_SAVED[$f]}"
+    fi
+  done
+}
 
 # A --check --diff run on a converged host must report zero changes.
 assert_check_mode_clean() {
@@ -83,7 +106,8 @@ fi
 
 activate_venv
 docker_up
-trap docker_down EXIT
+save_kernel_settings
+trap 'restore_kernel_settings; docker_down' EXIT
 # shellcheck disable=SC2086  # one argument per distro
 "$PROJECT_DIR/scripts/images.sh" $DISTROS
 remove_test_containers fastops-

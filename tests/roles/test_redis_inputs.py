@@ -1,0 +1,58 @@
+"""Bad input to fastops.stack.redis fails at validation, naming the variable."""
+
+import pytest
+
+APP = {"name": "app", "password": "secret"}
+
+
+@pytest.mark.parametrize(
+    ("role_vars", "message"),
+    [
+        pytest.param({"redis_maxmemory_policy": "lru"}, "redis_maxmemory_policy", id="unknown-eviction-policy"),
+        pytest.param(
+            {"redis_users": [{"name": "app", "password": ""}]},
+            "redis_users: every enabled user needs a non-empty password; missing for ['app']",
+            id="empty-password",
+        ),
+        pytest.param(
+            {"redis_users": [{"name": "worker"}]},
+            "redis_users: every enabled user needs a non-empty password; missing for ['worker']",
+            id="missing-password",
+        ),
+        pytest.param({"redis_port": 70000}, "redis_port: must be a port number", id="port-out-of-range"),
+        pytest.param({"redis_port": "six"}, "redis_port", id="port-not-a-number"),
+        pytest.param({"redis_users": [APP, APP]}, "redis_users: names must be unique", id="duplicate-user"),
+        pytest.param(
+            {"redis_users": [{"name": "default", "password": "x"}]}, "redis_users: names must be", id="reserved-user"
+        ),
+        pytest.param(
+            {"redis_users": [dict(APP, commands=["+@all -@dangerous"])]},
+            "redis_users: key_patterns, channel_patterns and commands are single ACL rules",
+            id="rule-with-space",
+        ),
+        pytest.param(
+            {"redis_users": [APP], "redis_app_user": "worker"},
+            "redis_app_user: must name an enabled user",
+            id="app-user",
+        ),
+        pytest.param({"redis_appendfsync": "sometimes"}, "redis_appendfsync", id="bad-fsync"),
+        pytest.param(
+            {"redis_tcp_backlog": 10000, "redis_sysctl_somaxconn": 4096}, "redis_tcp_backlog", id="backlog-above-kernel"
+        ),
+    ],
+)
+def test_bad_input_fails_at_validation(run_role, role_vars, message):
+    result = run_role("redis", role_vars)
+    assert result.failed_at_validation, result.output
+    assert message in result.output
+
+
+def test_disabled_user_needs_no_password(run_role):
+    result = run_role("redis", {"redis_users": [APP, {"name": "old", "enabled": False}]})
+    assert not result.failed_at_validation, result.output
+
+
+def test_passwords_never_reach_the_output(run_role):
+    result = run_role("redis", {"redis_users": [{"name": "app", "password": "hunter2-secret"}], "redis_port": 0})
+    assert result.failed_at_validation, result.output
+    assert "hunter2-secret" not in result.output
