@@ -72,6 +72,7 @@ run_one() {
   export MOLECULE_DISTRO="$distro"
   export MOLECULE_EPHEMERAL_DIRECTORY="$PROJECT_DIR/.cache/molecule/$scenario-$distro"
   mkdir -p "$PROJECT_DIR/.cache/apt-archives/$distro/partial"
+  mkdir -p "$PROJECT_DIR/.cache/pip/$distro"
   start=$(date +%s)
   : >"$log"
   # Leftovers of an interrupted run: its containers and Molecule's half-pruned state.

@@ -1,0 +1,52 @@
+"""Bad input to fastops.stack.python_app fails at validation, naming the variable."""
+
+import pytest
+
+VALID = {
+    "python_app_name": "shop",
+    "python_app_source": {"type": "dir", "path": "/tmp"},
+    "python_app_module": "app.main:app",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"python_app_source": {"type": "svn", "path": "/x"}}, "python_app_source", id="unknown-source"),
+        pytest.param({"python_app_source": {"type": "git"}}, "type git needs repo and version", id="git-without-repo"),
+        pytest.param({"python_app_source": {"type": "archive"}}, "type archive needs path", id="archive-without-path"),
+        pytest.param({"python_app_module": None}, "python_app_module", id="missing-module"),
+        pytest.param({"python_app_module": "app.main"}, "must name the ASGI app as module:attribute", id="bad-module"),
+        pytest.param({"python_app_web_workers": 0}, "python_app_web_workers: must be auto or a number", id="zero"),
+        pytest.param({"python_app_web_workers": -2}, "python_app_web_workers: must be auto or a number", id="negative"),
+        pytest.param(
+            {"python_app_processes": [{"name": "w", "type": "rq_worker", "app": "x"}]},
+            "w: unknown type rq_worker",
+            id="unknown-worker-type",
+        ),
+        pytest.param(
+            {"python_app_processes": [{"name": "w", "type": "celery_worker"}]},
+            "w: type celery_worker needs app",
+            id="celery-without-app",
+        ),
+        pytest.param(
+            {"python_app_secrets": {"SECRET_KEY": 12345}}, "python_app_secrets: every secret must be a string", id="int"
+        ),
+        pytest.param(
+            {"python_app_name": "Shop App"}, "python_app_name: must be a short lower-case name", id="bad-name"
+        ),
+    ],
+)
+def test_bad_input_fails_at_validation(run_role, changes, message):
+    role_vars = {key: value for key, value in dict(VALID, **changes).items() if value is not None}
+    result = run_role("python_app", role_vars)
+    assert result.failed_at_validation, result.output
+    assert message in result.output
+
+
+def test_secrets_never_reach_the_output(run_role):
+    result = run_role(
+        "python_app", dict(VALID, python_app_secrets={"TOKEN": "hunter2-secret"}, python_app_web_workers=0)
+    )
+    assert result.failed_at_validation, result.output
+    assert "hunter2-secret" not in result.output
