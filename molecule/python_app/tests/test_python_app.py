@@ -2,6 +2,7 @@
 
 import json
 import re
+import shlex
 import time
 
 SOCKET = "/run/demo/web.sock"
@@ -21,7 +22,7 @@ PY""".replace("SOCKET_PATH", SOCKET)
 
 
 def request(host, path, method="GET"):
-    status, body = host.check_output(HTTP.format(method=method, path=path)).split("\n", 1)
+    status, body = host.check_output(HTTP.format(method=method, path=shlex.quote(path))).split("\n", 1)
     return int(status), body
 
 
