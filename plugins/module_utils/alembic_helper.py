@@ -91,6 +91,16 @@ def read_current(config, script):
     return sorted(found)
 
 
+def known(script, revision):
+    from alembic.script.revision import ResolutionError
+    from alembic.util import CommandError
+
+    try:
+        return script.get_revision(revision) is not None
+    except (ResolutionError, CommandError):
+        return False
+
+
 def plan(script, current, revision, direction):
     """Migrations that would run, in the order they would run."""
     from alembic.script.revision import MultipleHeads, RangeNotAncestorError, ResolutionError
@@ -103,6 +113,16 @@ def plan(script, current, revision, direction):
             f"revision=head is ambiguous, the scripts have {len(heads)} heads ({', '.join(sorted(heads))}): "
             "use revision=heads to apply every branch, or merge them with 'alembic merge heads'",
             heads=sorted(heads),
+        )
+    unknown = [rev for rev in current if not known(script, rev)]
+    if unknown:
+        # Typical after a rollback of the code: a newer release migrated the database.
+        raise HelperError(
+            "unknown_revision",
+            f"the database is at {', '.join(unknown)}, which these migration scripts do not contain "
+            f"(their heads: {', '.join(sorted(heads))})",
+            heads=sorted(heads),
+            current=current,
         )
     current_tuple = tuple(current)
     try:

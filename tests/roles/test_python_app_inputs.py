@@ -33,6 +33,9 @@ VALID = {
             {"python_app_secrets": {"SECRET_KEY": 12345}}, "python_app_secrets: every secret must be a string", id="int"
         ),
         pytest.param(
+            {"python_app_database_name": "shop"}, "no DATABASE_URL can be built", id="database-without-endpoint"
+        ),
+        pytest.param(
             {"python_app_name": "Shop App"}, "python_app_name: must be a short lower-case name", id="bad-name"
         ),
     ],

@@ -253,6 +253,18 @@ def test_unknown_revision(migrate):
     assert "'doesnotexist'" in result["msg"]
 
 
+def test_database_ahead_of_the_scripts_is_named_with_both_ends(migrate, run_module, tmp_path, db):
+    """What a rollback to an older release meets: the database knows a revision its scripts do not."""
+    migrate()
+    older = make_project(tmp_path / "older", [USERS])
+    result = run_module(alembic_migration.main, project_params(older, db), check_mode=True)
+    assert result["rc"] == 1
+    assert result["error_kind"] == "unknown_revision"
+    assert result["heads"] == ["a1"]
+    assert result["current_revisions"] == ["b2"]
+    assert result["msg"] == "the database is at b2, which these migration scripts do not contain (their heads: a1)"
+
+
 def test_unreachable_database(migrate, tmp_path):
     result = migrate(environment={"DATABASE_URL": f"sqlite:///{tmp_path}/no/such/dir/app.db"})
     assert result["rc"] == 1
