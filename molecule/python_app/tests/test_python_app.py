@@ -50,9 +50,18 @@ def test_service_user_cannot_change_the_code(host):
     assert host.user("demo").shell == "/usr/sbin/nologin"
 
 
-def test_migrations_are_at_head(host):
-    revision = host.check_output("runuser -u postgres -- psql -d appdb -tAc 'SELECT version_num FROM alembic_version'")
-    assert revision == "0002"
+def database_revision(host):
+    return host.check_output("runuser -u postgres -- psql -d appdb -tAc 'SELECT version_num FROM alembic_version'")
+
+
+def evidence(host, name):
+    """What a side-effect step saw (molecule/python_app/side_effect.yml)."""
+    return json.loads(host.file(f"/var/tmp/fastops-test/{name}.json").content_string)
+
+
+def test_migrations_are_at_the_live_release_head(host):
+    # The side effect ends with a rollback that downgraded the database to the first release's head.
+    assert database_revision(host) == "0002"
 
 
 def test_health_is_healthy_through_the_socket(host):
@@ -88,7 +97,56 @@ def test_deploy_result_is_machine_readable(host):
     current = host.file("/srv/demo/current").linked_to
     assert current.endswith(result["release"])
     assert result["health"] == "healthy"
-    assert result["rolled_back"] is False
+    assert set(result) >= {"release", "previous_release", "migrated_from", "migrated_to", "rolled_back"}
+
+
+def test_a_redeploy_under_load_drops_no_request(host):
+    load = evidence(host, "zero-downtime")
+    print(load)  # requests, failures and the deploy's wall time, for the record
+    assert load["failures"] == 0, load["errors"]
+    assert load["requests"] >= 2000
+    assert load["concurrency"] >= 8
+    assert len(load["releases"]) == 2, "both the old and the new release answered during the load"
+
+
+def test_second_release_migrated_after_a_backup(host):
+    second = evidence(host, "second-release")
+    assert (second["deploy"]["migrated_from"], second["deploy"]["migrated_to"]) == ("0002", "0003")
+    assert len(second["new_backups"]) == 1
+    tables = host.check_output(f"pg_restore --list {second['new_backups'][0]}")
+    assert "TABLE public task_runs" in tables
+    assert "TABLE public notes" not in tables, "the backup was taken before the migration"
+
+
+def test_old_releases_are_pruned(host):
+    releases = host.check_output("ls /srv/demo/releases").split()
+    assert len(releases) == 2
+    assert "20000101T000000Z-old" not in releases
+
+
+def test_an_unhealthy_release_is_rolled_back_naming_the_check(host):
+    failed = evidence(host, "failed-deploy")
+    assert failed["failed"] is True
+    assert "checks.database: expected 'ok', got 'error: ProgrammingError'" in failed["msg"]
+    assert failed["result"]["rolled_back"] is True
+    assert f"rolled back to {failed['result']['previous_release']}" in failed["msg"]
+    assert failed["result"]["release"] not in host.check_output("ls /srv/demo/releases")
+
+
+def test_rollback_below_the_database_revision_needs_a_downgrade(host):
+    refused = evidence(host, "refused-rollback")
+    assert refused["failed"] is True
+    assert "the database is at 0003" in refused["msg"]
+    assert "python_app_rollback_downgrade=true" in refused["msg"]
+
+
+def test_rollback_with_downgrade_serves_the_first_release(host):
+    rollback = evidence(host, "rollback")
+    assert (rollback["migrated_from"], rollback["migrated_to"]) == ("0003", "0002")
+    assert host.file("/srv/demo/current").linked_to.endswith(rollback["release"])
+    status, body = request(host, "/health")
+    assert status == 200
+    assert json.loads(body)["release"] == rollback["release"]
 
 
 def test_web_unit_is_hardened(host):
