@@ -42,7 +42,13 @@ The demo server is up: container $NAME ($DISTRO), deployed with
 What it runs now: host basics (UTC, C.UTF-8, ufw default-deny with 22/80/443 open,
 security-only unattended upgrades), PostgreSQL with the database "demo" (owner "demo"),
 tuned from the container's RAM, and Redis with the ACL user "demo"; both with nightly
-verified backups.
+verified backups. The demo FastAPI app (examples/demo-app) as release /srv/demo/current:
+gunicorn + uvicorn workers on the socket /run/demo/web.sock, a Celery worker and beat,
+migrations applied after a backup; the result of the deploy is in /srv/demo/last-deploy.json.
+  app health:        .venv/bin/ansible fastops-demo -i inventories/demo -m fastops.stack.health_check \
+                       -a 'unix_socket=/run/demo/web.sock path=/health'
+  redeploy / back:   .venv/bin/ansible-playbook playbooks/deploy.yml -i inventories/demo   (rollback.yml)
+  app logs:          docker exec $NAME journalctl -u demo-web -u 'demo-worker@*' -n 50
   shell on it:       docker exec -it $NAME bash
   firewall:          docker exec $NAME ufw status verbose
   database:          docker exec -it $NAME runuser -u postgres -- psql demo
