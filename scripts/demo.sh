@@ -43,8 +43,8 @@ What it runs now: host basics (UTC, C.UTF-8, ufw default-deny with 22/80/443 ope
 security-only unattended upgrades), PostgreSQL with the database "demo" (owner "demo"),
 tuned from the container's RAM, and Redis with the ACL user "demo"; both with nightly
 verified backups. The demo FastAPI app (examples/demo-app) as release /srv/demo/current:
-gunicorn + uvicorn workers on the socket /run/demo/web.sock, a Celery worker and beat,
-migrations applied after a backup; the result of the deploy is in /srv/demo/last-deploy.json.
+gunicorn + uvicorn workers on the socket /run/demo/web.sock, a Celery worker and beat, a
+Dramatiq pool, migrations applied after a backup; the deploy's result: /srv/demo/last-deploy.json.
   app health:        .venv/bin/ansible fastops-demo -i inventories/demo -m fastops.stack.health_check \
                        -a 'unix_socket=/run/demo/web.sock path=/health'
   redeploy / back:   .venv/bin/ansible-playbook playbooks/deploy.yml -i inventories/demo   (rollback.yml)

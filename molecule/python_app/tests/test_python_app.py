@@ -26,8 +26,13 @@ def request(host, path, method="GET"):
     return int(status), body
 
 
+def redis_cli(host, command):
+    return host.check_output(f"REDISCLI_AUTH=app-redis-test-password redis-cli --no-auth-warning --user app {command}")
+
+
 def test_units_are_active_and_enabled(host):
-    for unit in ["demo-web.socket", "demo-web.service", "demo-worker@1.service", "demo-beat@1.service"]:
+    units = ["demo-web.socket", "demo-web.service", "demo-worker@1.service", "demo-beat@1.service"]
+    for unit in [*units, "demo-reports@1.service"]:
         assert host.service(unit).is_running, host.run(f"journalctl -u {unit} -n 30 --no-pager").stdout
         assert host.service(unit).is_enabled, unit
 
@@ -50,8 +55,12 @@ def test_service_user_cannot_change_the_code(host):
     assert host.user("demo").shell == "/usr/sbin/nologin"
 
 
+def sql(host, query):
+    return host.check_output(f"runuser -u postgres -- psql -d appdb -tAc {shlex.quote(query)}")
+
+
 def database_revision(host):
-    return host.check_output("runuser -u postgres -- psql -d appdb -tAc 'SELECT version_num FROM alembic_version'")
+    return sql(host, "SELECT version_num FROM alembic_version")
 
 
 def evidence(host, name):
@@ -82,12 +91,32 @@ def test_a_task_enqueued_through_the_api_is_executed_by_the_worker(host):
     assert result == {"task_id": task_id, "done": True, "result": 5}
 
 
+def test_a_dramatiq_message_sent_through_the_api_is_processed(host):
+    report_id = f"r{time.time_ns()}"
+    assert request(host, f"/reports/{report_id}", method="POST")[0] == 200
+    for _attempt in range(60):
+        if json.loads(request(host, f"/reports/{report_id}")[1])["done"]:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"report {report_id} was not processed by the Dramatiq worker")
+
+
+def test_dramatiq_pool_has_its_processes_threads_and_queue(host):
+    command = host.check_output("systemctl show -p ExecStart --value demo-reports@1.service")
+    assert "--processes 1 --threads 2 --queues standard_tasks ;" in command, command
+
+
+def test_a_process_removed_from_the_variables_leaves_the_host(host):
+    assert redis_cli(host, "GET demo:ticker:last"), "the command process ran after converge"
+    assert not host.file("/etc/systemd/system/demo-ticker@.service").exists
+    assert not host.service("demo-ticker@1.service").is_running
+    assert not host.file("/etc/systemd/system/multi-user.target.wants/demo-ticker@1.service").exists
+
+
 def test_beat_runs_once_and_schedules(host):
     beats = host.check_output("systemctl list-units --no-legend --state=running 'demo-beat@*' | wc -l")
     assert beats == "1"
-    count = host.check_output(
-        "REDISCLI_AUTH=app-redis-test-password redis-cli --no-auth-warning --user app GET demo:beat:count"
-    )
+    count = redis_cli(host, "GET demo:beat:count")
     assert count.isdigit()
     assert int(count) >= 1
 
@@ -109,6 +138,11 @@ def test_a_redeploy_under_load_drops_no_request(host):
     assert len(load["releases"]) == 2, "both the old and the new release answered during the load"
 
 
+def test_second_release_was_installed_from_uv_lock(host):
+    release = evidence(host, "second-release")["deploy"]["release"]
+    assert "uv = " in host.file(f"/srv/demo/releases/{release}/.venv/pyvenv.cfg").content_string
+
+
 def test_second_release_migrated_after_a_backup(host):
     second = evidence(host, "second-release")
     assert (second["deploy"]["migrated_from"], second["deploy"]["migrated_to"]) == ("0002", "0003")
@@ -124,11 +158,25 @@ def test_old_releases_are_pruned(host):
     assert "20000101T000000Z-old" not in releases
 
 
+def test_a_post_migrate_hook_ran_in_the_release_with_its_environment(host):
+    assert sql(host, "SELECT count(*) FROM items WHERE name = 'welcome'") == "1"
+
+
+def test_a_failing_hook_stops_the_deploy_before_the_switch(host):
+    failed = evidence(host, "failed-hook")
+    assert failed["failed"] is True
+    assert "pre-migrate hook" in failed["msg"]
+    assert "failed with exit code 3: cannot reach the payment provider" in failed["msg"]
+    assert "did not go live" in failed["msg"]
+    assert (failed["result"]["health"], failed["result"]["rolled_back"]) == ("not checked", False)
+    assert failed["result"]["release"] not in host.check_output("ls /srv/demo/releases")
+
+
 def test_an_unhealthy_release_is_rolled_back_naming_the_check(host):
     failed = evidence(host, "failed-deploy")
     assert failed["failed"] is True
     assert "checks.database: expected 'ok', got 'error: ProgrammingError'" in failed["msg"]
-    assert failed["result"]["rolled_back"] is True
+    assert (failed["result"]["health"], failed["result"]["rolled_back"]) == ("unhealthy", True)
     assert f"rolled back to {failed['result']['previous_release']}" in failed["msg"]
     assert failed["result"]["release"] not in host.check_output("ls /srv/demo/releases")
 

@@ -1,5 +1,5 @@
 """The demo FastAPI app: health with per-component status, readiness, Prometheus metrics,
-a WebSocket echo, a Celery task round trip and static files."""
+a WebSocket echo, a Celery and a Dramatiq task round trip and static files."""
 
 import os
 import time
@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 
 from app.db import Item, Session, TaskRun, engine
 from app.settings import REDIS_URL, STATIC_DIR, SYS_ENV, release_id
+from app.reports import build_report, report_done
 from app.worker import add
 
 app = FastAPI(title="fastops demo")
@@ -96,6 +97,17 @@ def task_result(task_id: str):
     with Session() as session:
         run = session.scalar(select(TaskRun).where(TaskRun.task_id == task_id))
         return {"task_id": task_id, "done": run is not None, "result": run.result if run else None}
+
+
+@app.post("/reports/{report_id}")
+def enqueue_report(report_id: str):
+    build_report.send(report_id)
+    return {"report_id": report_id}
+
+
+@app.get("/reports/{report_id}")
+def report_status(report_id: str):
+    return {"report_id": report_id, "done": report_done(report_id)}
 
 
 @app.websocket("/ws")
