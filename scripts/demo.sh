@@ -45,8 +45,7 @@ tuned from the container's RAM, and Redis with the ACL user "demo"; both with ni
 verified backups. The demo FastAPI app (examples/demo-app) as release /srv/demo/current:
 gunicorn + uvicorn workers on the socket /run/demo/web.sock, a Celery worker and beat, a
 Dramatiq pool, migrations applied after a backup; the deploy's result: /srv/demo/last-deploy.json.
-  app health:        .venv/bin/ansible fastops-demo -i inventories/demo -m fastops.stack.health_check \
-                       -a 'unix_socket=/run/demo/web.sock path=/health'
+  app health:        .venv/bin/ansible fastops-demo -m fastops.stack.health_check -a 'unix_socket=/run/demo/web.sock path=/health'
   redeploy / back:   .venv/bin/ansible-playbook playbooks/deploy.yml -i inventories/demo   (rollback.yml)
   app logs:          docker exec $NAME journalctl -u demo-web -u 'demo-worker@*' -n 50
   shell on it:       docker exec -it $NAME bash
