@@ -163,6 +163,8 @@ def test_a_post_migrate_hook_ran_in_the_release_with_its_environment(host):
 
 
 def test_a_failing_hook_stops_the_deploy_before_the_switch(host):
+    """That release came from a git repository: it was fetched and built before its hook ran."""
+    assert host.file("/srv/demo/shared/repository/HEAD").exists
     failed = evidence(host, "failed-hook")
     assert failed["failed"] is True
     assert "pre-migrate hook" in failed["msg"]
@@ -173,6 +175,7 @@ def test_a_failing_hook_stops_the_deploy_before_the_switch(host):
 
 
 def test_an_unhealthy_release_is_rolled_back_naming_the_check(host):
+    """That release came from a .tar.gz on the controller."""
     failed = evidence(host, "failed-deploy")
     assert failed["failed"] is True
     assert "checks.database: expected 'ok', got 'error: ProgrammingError'" in failed["msg"]
