@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Bounded HTTP load over the app's Unix socket while a deploy runs; counts failed requests.
 
 Runs on the app host with the standard library only. Each request opens a new connection, as
@@ -101,7 +100,7 @@ def main():
 
     load = Load(args)
     started = time.monotonic()
-    threads = [threading.Thread(target=load.worker) for _ in range(args.concurrency)]
+    threads = [threading.Thread(target=load.worker, name=f"client-{n}") for n in range(args.concurrency)]
     for thread in threads:
         thread.start()
     load.watch(started)
