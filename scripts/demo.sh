@@ -45,6 +45,8 @@ tuned from the container's RAM, and Redis with the ACL user "demo"; both with ni
 verified backups. The demo FastAPI app (examples/demo-app) as release /srv/demo/current:
 gunicorn + uvicorn workers on the socket /run/demo/web.sock, a Celery worker and beat, a
 Dramatiq pool, migrations applied after a backup; the deploy's result: /srv/demo/last-deploy.json.
+nginx in front of it: HTTPS with a self-signed certificate for "localhost" (Mozilla intermediate
+TLS, HSTS, rate limit on /reports/), static files from the release, maintenance mode per site.
   app health:        .venv/bin/ansible fastops-demo -m fastops.stack.health_check -a 'unix_socket=/run/demo/web.sock path=/health'
   redeploy / back:   .venv/bin/ansible-playbook playbooks/deploy.yml -i inventories/demo   (rollback.yml)
   app logs:          docker exec $NAME journalctl -u demo-web -u 'demo-worker@*' -n 50
@@ -53,7 +55,8 @@ Dramatiq pool, migrations applied after a backup; the deploy's result: /srv/demo
   database:          docker exec -it $NAME runuser -u postgres -- psql demo
   redis:             docker exec -it $NAME redis-cli --user demo --pass demo-redis-password-change-me
   backup now:        .venv/bin/ansible-playbook playbooks/backup.yml -i inventories/demo
-  HTTP / HTTPS:      http://127.0.0.1:$HTTP_PORT  https://127.0.0.1:$HTTPS_PORT  (served once the nginx role lands)
+  through nginx:     curl -k https://localhost:$HTTPS_PORT/health   (self-signed certificate; http://localhost:$HTTP_PORT redirects)
+  maintenance on:    docker exec $NAME touch /var/lib/fastops-nginx/maintenance/demo   (rm to switch off)
   remove it:         make demo-destroy
 EOT
 }
