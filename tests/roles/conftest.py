@@ -72,3 +72,15 @@ def run_role(tmp_path):
         return RoleRun(completed)
 
     return run
+
+
+@pytest.fixture
+def assert_rejected(run_role):
+    """Run the role with role_vars; it must stop at validation with `message` in the output."""
+
+    def check(role, role_vars, message):
+        result = run_role(role, role_vars)
+        assert result.failed_at_validation, result.output
+        assert message in result.output
+
+    return check

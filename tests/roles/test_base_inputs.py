@@ -17,10 +17,8 @@ import pytest
         pytest.param({"base_firewall_enabled": "maybe"}, "base_firewall_enabled", id="not-a-bool"),
     ],
 )
-def test_bad_input_fails_at_validation(run_role, role_vars, variable):
-    result = run_role("base", role_vars)
-    assert result.failed_at_validation, result.output
-    assert variable in result.output
+def test_bad_input_fails_at_validation(assert_rejected, role_vars, variable):
+    assert_rejected("base", role_vars, variable)
 
 
 def test_valid_input_passes_validation(run_role):

@@ -42,10 +42,8 @@ SITE = {"name": "api", "server_names": ["api.example.com"], "upstream_servers": 
         ),
     ],
 )
-def test_bad_nginx_input_fails_at_validation(run_role, role_vars, message):
-    result = run_role("nginx", role_vars)
-    assert result.failed_at_validation, result.output
-    assert message in result.output
+def test_bad_nginx_input_fails_at_validation(assert_rejected, role_vars, message):
+    assert_rejected("nginx", role_vars, message)
 
 
 @pytest.mark.parametrize(
@@ -67,10 +65,8 @@ def test_bad_nginx_input_fails_at_validation(run_role, role_vars, message):
         pytest.param({"letsencrypt_key_type": "dsa"}, "letsencrypt_key_type", id="key-type"),
     ],
 )
-def test_bad_letsencrypt_input_fails_at_validation(run_role, role_vars, message):
-    result = run_role("letsencrypt", role_vars)
-    assert result.failed_at_validation, result.output
-    assert message in result.output
+def test_bad_letsencrypt_input_fails_at_validation(assert_rejected, role_vars, message):
+    assert_rejected("letsencrypt", role_vars, message)
 
 
 def test_valid_site_passes_validation(run_role):

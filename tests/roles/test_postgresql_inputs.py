@@ -65,10 +65,8 @@ USERS = [{"name": "app", "password": "secret"}]
         ),
     ],
 )
-def test_bad_input_fails_at_validation(run_role, role_vars, message):
-    result = run_role("postgresql", role_vars)
-    assert result.failed_at_validation, result.output
-    assert message in result.output
+def test_bad_input_fails_at_validation(assert_rejected, role_vars, message):
+    assert_rejected("postgresql", role_vars, message)
 
 
 def test_passwords_never_reach_the_output(run_role):

@@ -40,11 +40,9 @@ VALID = {
         ),
     ],
 )
-def test_bad_input_fails_at_validation(run_role, changes, message):
+def test_bad_input_fails_at_validation(assert_rejected, changes, message):
     role_vars = {key: value for key, value in dict(VALID, **changes).items() if value is not None}
-    result = run_role("python_app", role_vars)
-    assert result.failed_at_validation, result.output
-    assert message in result.output
+    assert_rejected("python_app", role_vars, message)
 
 
 def test_secrets_never_reach_the_output(run_role):

@@ -41,10 +41,8 @@ APP = {"name": "app", "password": "secret"}
         ),
     ],
 )
-def test_bad_input_fails_at_validation(run_role, role_vars, message):
-    result = run_role("redis", role_vars)
-    assert result.failed_at_validation, result.output
-    assert message in result.output
+def test_bad_input_fails_at_validation(assert_rejected, role_vars, message):
+    assert_rejected("redis", role_vars, message)
 
 
 def test_disabled_user_needs_no_password(run_role):
