@@ -31,6 +31,11 @@ APP = {"name": "app", "password": "secret"}
             id="rule-with-space",
         ),
         pytest.param(
+            {"redis_users": [dict(APP, key_patterns=["~queue *"])]},
+            "redis_users: key_patterns, channel_patterns and commands are single ACL rules",
+            id="key-pattern-with-space",
+        ),
+        pytest.param(
             {"redis_users": [APP], "redis_app_user": "worker"},
             "redis_app_user: must name an enabled user",
             id="app-user",
@@ -54,3 +59,9 @@ def test_passwords_never_reach_the_output(run_role):
     result = run_role("redis", {"redis_users": [{"name": "app", "password": "hunter2-secret"}], "redis_port": 0})
     assert result.failed_at_validation, result.output
     assert "hunter2-secret" not in result.output
+
+
+def test_key_and_channel_patterns_are_accepted(run_role):
+    user = dict(APP, key_patterns=["%R~celery*", "~app:*"], channel_patterns=["&events"])
+    result = run_role("redis", {"redis_users": [user]})
+    assert not result.failed_at_validation, result.output
