@@ -63,6 +63,11 @@ USERS = [{"name": "app", "password": "secret"}]
             "readonly_users must be listed",
             id="unknown-reader",
         ),
+        pytest.param(
+            {"postgresql_users": [{"name": "monitor", "password": "x", "member_of": ["pg_monitor", "postgres"]}]},
+            "member_of",
+            id="member-of-a-non-predefined-role",
+        ),
     ],
 )
 def test_bad_input_fails_at_validation(assert_rejected, role_vars, message):
