@@ -1,0 +1,214 @@
+"""Verify the monitoring role on a host that runs PostgreSQL, Redis, nginx and a stand-in app:
+every target up, rules as data, a real alert delivered, validated reloads, loopback only."""
+
+import json
+import time
+
+import pytest
+
+PROMETHEUS = "http://127.0.0.1:9090"
+EXPECTED_JOBS = {"node", "postgres", "redis", "nginx", "blackbox", "app", "prometheus", "alertmanager"}
+EXPORTER_PORTS = {9100, 9187, 9121, 9113, 9115, 9090, 9093}
+
+
+def api(host, path):
+    return json.loads(host.check_output(f"curl -sS --max-time 10 -g '{PROMETHEUS}{path}'"))["data"]
+
+
+def wait_for(probe, seconds, interval=2):
+    """Poll probe() until it returns something truthy; return its last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = probe()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def query(host, promql):
+    return api(host, "/api/v1/query?query=" + promql.replace(" ", "%20"))["result"]
+
+
+def journal(host, unit):
+    return host.run(f"journalctl -u {unit} -n 30 --no-pager").stdout
+
+
+@pytest.fixture(scope="module")
+def targets(host):
+    def all_up():
+        active = api(host, "/api/v1/targets?state=active")["activeTargets"]
+        return active if active and all(t["health"] == "up" for t in active) else None
+
+    return wait_for(all_up, 60) or api(host, "/api/v1/targets?state=active")["activeTargets"]
+
+
+@pytest.fixture(scope="module")
+def rule_names(host):
+    groups = api(host, "/api/v1/rules")["groups"]
+    return {rule["name"] for group in groups for rule in group["rules"]}
+
+
+def test_every_expected_target_is_up(host, targets):
+    down = [(t["labels"]["job"], t["scrapeUrl"], t["lastError"]) for t in targets if t["health"] != "up"]
+    assert not down, down
+    assert {t["labels"]["job"] for t in targets} == EXPECTED_JOBS
+
+
+def test_exporters_reach_their_services(host, targets):
+    for metric in ("pg_up", "redis_up", "nginx_up", "probe_success"):
+        result = query(host, metric)
+        assert result, metric
+        assert all(r["value"][1] == "1" for r in result), (metric, result)
+
+
+def test_the_exporter_logins_are_least_privilege(host):
+    member = host.check_output(
+        "runuser -u postgres -- psql -Atc \"SELECT string_agg(b.rolname, ',') FROM pg_auth_members m"
+        " JOIN pg_roles r ON r.oid = m.member JOIN pg_roles b ON b.oid = m.roleid"
+        " WHERE r.rolname = 'fastops_monitoring'\""
+    )
+    assert member == "pg_monitor"
+    superuser = host.check_output(
+        "runuser -u postgres -- psql -Atc \"SELECT rolsuper FROM pg_roles WHERE rolname = 'fastops_monitoring'\""
+    )
+    assert superuser == "f"
+    acl = host.check_output("grep '^user fastops-monitoring ' /etc/redis/users.acl")
+    assert "-@all" in acl
+    assert "+@all" not in acl
+
+
+def test_queue_lengths_are_exported(host, targets):
+    keys = {r["metric"]["key"] for r in query(host, "redis_key_size")}
+    assert {"celery", "dramatiq:standard_tasks"} <= keys, keys
+
+
+def test_blackbox_sees_status_and_certificate_expiry(host, targets):
+    url = "https://shop.test/health"
+    status = query(host, f'probe_http_status_code{{instance="{url}"}}')
+    assert status, url
+    assert status[0]["value"][1] == "200", status
+    expiry = query(host, f'probe_ssl_earliest_cert_expiry{{instance="{url}"}} - time()')
+    assert expiry, url
+    assert float(expiry[0]["value"][1]) > 14 * 86400, expiry
+
+
+def test_app_metrics_are_scraped_but_not_public(host, targets):
+    assert query(host, 'http_requests_total{job="app",site="shop"}')
+    public = host.check_output("curl -sk -o /dev/null -w '%{http_code}' https://shop.test/metrics")
+    assert public == "404"
+    private = host.check_output("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8089/metrics/shop")
+    assert private == "200"
+
+
+def test_backup_markers_reach_prometheus(host, targets):
+    for metric in (
+        "fastops_postgresql_backup_last_success_timestamp_seconds",
+        "fastops_redis_backup_last_success_timestamp_seconds",
+    ):
+        result = wait_for(lambda m=metric: query(host, m), 30)
+        assert result, metric
+        assert time.time() - float(result[0]["value"][1]) < 3600, (metric, result)
+
+
+def test_systemd_restart_counts_are_collected(host, targets):
+    assert query(host, 'node_systemd_service_restart_total{name="nginx.service"}')
+
+
+def test_shipped_rules_load_with_overrides(host, rule_names):
+    shipped = {
+        "InstanceDown",
+        "HostHighCpu",
+        "HostHighMemory",
+        "HostDiskFull",
+        "PostgresqlTooManyConnections",
+        "RedisMemoryNearMax",
+        "TaskQueueBacklog",
+        "AppHighErrorRate",
+        "AppSlowResponses",
+        "ProbeFailing",
+        "CertificateExpiringSoon",
+        "PostgresqlBackupTooOld",
+        "RedisBackupTooOld",
+        "SystemdUnitRestarting",
+        "RedisDown",
+    }
+    assert shipped <= rule_names, shipped - rule_names
+    groups = api(host, "/api/v1/rules")["groups"]
+    redis_down = next(r for g in groups for r in g["rules"] if r["name"] == "RedisDown")
+    assert redis_down["duration"] == 10, redis_down
+    assert redis_down["labels"]["severity"] == "critical"
+
+
+def test_removed_and_disabled_rules_leave_the_host(host, rule_names):
+    assert "FastopsTestRule" not in rule_names
+    assert "HostDiskFillsIn24h" not in rule_names
+    assert "LeftOver" not in rule_names
+    assert not host.file("/etc/prometheus/rules.d/fastops/left-over.yml").exists
+
+
+def test_removed_target_leaves_prometheus(host, targets):
+    assert not [t for t in targets if t["labels"].get("instance") == "standin-9001"]
+
+
+def test_broken_rule_fails_at_promtool_and_old_rules_stay(host, rule_names):
+    failure = json.loads(host.file("/var/tmp/fastops-test/broken-rule.json").content_string)
+    assert failure["task"] == "Write the alert rules", failure
+    assert "failed to validate" in failure["message"], failure
+    assert "BrokenRule" not in host.file("/etc/prometheus/rules.d/fastops/fastops.yml").content_string
+    assert "BrokenRule" not in rule_names
+    assert "RedisDown" in rule_names
+    health = {r["health"] for g in api(host, "/api/v1/rules")["groups"] for r in g["rules"]}
+    assert health <= {"ok", "unknown"}, health
+
+
+def test_exporters_listen_on_loopback_only(host):
+    listeners = host.check_output("ss -ltnH").splitlines()
+    ours = []
+    for line in listeners:
+        local = line.split()[3]
+        address, _, port = local.rpartition(":")
+        if int(port) in EXPORTER_PORTS | {9094}:
+            ours.append((address, int(port)))
+    assert {port for _, port in ours} == EXPORTER_PORTS, ours
+    assert all(address == "127.0.0.1" for address, _ in ours), ours
+
+
+def test_credential_files_are_private(host):
+    for path in ("/etc/default/prometheus-postgres-exporter", "/etc/default/prometheus-redis-exporter"):
+        config = host.file(path)
+        assert config.user == "root", path
+        assert config.mode == 0o600, path
+    alertmanager = host.file("/etc/prometheus/alertmanager.yml")
+    assert alertmanager.group == "prometheus"
+    assert alertmanager.mode == 0o640
+
+
+def test_stopping_redis_fires_and_delivers_the_down_alert(host):
+    sink = "/var/tmp/fastops-test/alerts.jsonl"
+    seen = set()
+
+    def redis_down_state():
+        for alert in api(host, "/api/v1/alerts")["alerts"]:
+            if alert["labels"]["alertname"] == "RedisDown":
+                seen.add(alert["state"])
+                return alert["state"] == "firing"
+        return False
+
+    def delivered():
+        lines = host.file(sink).content_string.splitlines() if host.file(sink).exists else []
+        return [
+            alert
+            for line in lines
+            for alert in json.loads(line)["alerts"]
+            if alert["labels"]["alertname"] == "RedisDown" and alert["status"] == "firing"
+        ]
+
+    host.check_output("systemctl stop redis-server")
+    try:
+        assert wait_for(redis_down_state, 90, interval=1), (seen, journal(host, "prometheus"))
+        assert "pending" in seen, seen
+        notes = wait_for(delivered, 60)
+        assert notes, journal(host, "prometheus-alertmanager")
+        assert notes[0]["labels"]["severity"] == "critical"
+    finally:
+        host.check_output("systemctl start redis-server")
