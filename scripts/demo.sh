@@ -47,6 +47,9 @@ gunicorn + uvicorn workers on the socket /run/demo/web.sock, a Celery worker and
 Dramatiq pool, migrations applied after a backup; the deploy's result: /srv/demo/last-deploy.json.
 nginx in front of it: HTTPS with a self-signed certificate for "localhost" (Mozilla intermediate
 TLS, HSTS, rate limit on /reports/), static files from the release, maintenance mode per site.
+Monitoring on the container's loopback: node, PostgreSQL, Redis and nginx exporters, Prometheus
+(scraping them, the app's /metrics and a blackbox probe of https://localhost/health) with the
+shipped alert rules, and Alertmanager.
   app health:        .venv/bin/ansible fastops-demo -m fastops.stack.health_check -a 'unix_socket=/run/demo/web.sock path=/health'
   redeploy / back:   .venv/bin/ansible-playbook playbooks/deploy.yml -i inventories/demo   (rollback.yml)
   app logs:          docker exec $NAME journalctl -u demo-web -u 'demo-worker@*' -n 50
@@ -57,6 +60,7 @@ TLS, HSTS, rate limit on /reports/), static files from the release, maintenance 
   backup now:        .venv/bin/ansible-playbook playbooks/backup.yml -i inventories/demo
   through nginx:     curl -k https://localhost:$HTTPS_PORT/health   (self-signed certificate; http://localhost:$HTTP_PORT redirects)
   maintenance on:    docker exec $NAME touch /var/lib/fastops-nginx/maintenance/demo   (rm to switch off)
+  prometheus:        .venv/bin/ansible $NAME -m ansible.builtin.uri -a 'url=http://127.0.0.1:9090/api/v1/targets?state=active'   (also /api/v1/rules, /api/v1/alerts)
   remove it:         make demo-destroy
 EOT
 }

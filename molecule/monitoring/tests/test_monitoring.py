@@ -78,8 +78,20 @@ def test_the_exporter_logins_are_least_privilege(host):
 
 
 def test_queue_lengths_are_exported(host, targets):
-    keys = {r["metric"]["key"] for r in query(host, "redis_key_size")}
-    assert {"celery", "dramatiq:standard_tasks"} <= keys, keys
+    cli = "REDISCLI_AUTH=$(cat /etc/redis/fastops-admin.password) redis-cli --user fastops-admin"
+    host.check_output(f"{cli} RPUSH celery a b")
+    host.check_output(f"{cli} RPUSH dramatiq:standard_tasks a b c")
+
+    def lengths():
+        found = {r["metric"]["key"]: r["value"][1] for r in query(host, "redis_key_size")}
+        return found if found.get("dramatiq:standard_tasks") == "3" else None
+
+    try:
+        found = wait_for(lengths, 30)
+        assert found, query(host, "redis_key_size")
+        assert found["celery"] == "2"
+    finally:
+        host.check_output(f"{cli} DEL celery dramatiq:standard_tasks")
 
 
 def test_blackbox_sees_status_and_certificate_expiry(host, targets):
@@ -174,10 +186,13 @@ def test_exporters_listen_on_loopback_only(host):
 
 
 def test_credential_files_are_private(host):
-    for path in ("/etc/default/prometheus-postgres-exporter", "/etc/default/prometheus-redis-exporter"):
-        config = host.file(path)
-        assert config.user == "root", path
-        assert config.mode == 0o600, path
+    redis = host.file("/etc/default/prometheus-redis-exporter")
+    assert redis.user == "root"
+    assert redis.mode == 0o600
+    # Debian's postinst sets these on every upgrade; the role keeps them.
+    postgres = host.file("/etc/default/prometheus-postgres-exporter")
+    assert postgres.user == "prometheus"
+    assert postgres.mode == 0o640
     alertmanager = host.file("/etc/prometheus/alertmanager.yml")
     assert alertmanager.group == "prometheus"
     assert alertmanager.mode == 0o640
