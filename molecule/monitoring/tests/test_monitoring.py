@@ -158,6 +158,15 @@ def test_removed_and_disabled_rules_leave_the_host(host, rule_names):
     assert not host.file("/etc/prometheus/rules.d/fastops/left-over.yml").exists
 
 
+def test_exporter_of_a_left_group_stops_and_its_job_goes(host):
+    retired = json.loads(host.file("/var/tmp/fastops-test/nginx-exporter-retired.json").content_string)
+    # On Debian 12 the stopped exporter's unit ends "failed", which service_facts reports instead of "disabled".
+    assert retired["service"]["state"] in {"stopped", "inactive"}, retired
+    assert retired["service"]["status"] in {"disabled", "failed"}, retired
+    assert "nginx" not in retired["jobs"], retired
+    assert "node" in retired["jobs"], retired
+
+
 def test_removed_target_leaves_prometheus(host, targets):
     assert not [t for t in targets if t["labels"].get("instance") == "standin-9001"]
 
