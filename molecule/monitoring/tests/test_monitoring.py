@@ -184,14 +184,13 @@ def test_broken_rule_fails_at_promtool_and_old_rules_stay(host, rule_names):
 
 def test_exporters_listen_on_loopback_only(host):
     listeners = host.check_output("ss -ltnH").splitlines()
-    ours = []
+    ours = {}
     for line in listeners:
-        local = line.split()[3]
-        address, _, port = local.rpartition(":")
+        address, port = line.split()[3].rsplit(":", 1)
         if int(port) in EXPORTER_PORTS | {9094}:
-            ours.append((address, int(port)))
-    assert {port for _, port in ours} == EXPORTER_PORTS, ours
-    assert all(address == "127.0.0.1" for address, _ in ours), ours
+            ours.setdefault(int(port), set()).add(address)
+    assert set(ours) == EXPORTER_PORTS, ours
+    assert all(addresses == {"127.0.0.1"} for addresses in ours.values()), ours
 
 
 def test_credential_files_are_private(host):
