@@ -151,6 +151,13 @@ def test_shipped_rules_load_with_overrides(host, rule_names):
     assert redis_down["labels"]["severity"] == "critical"
 
 
+def test_shipped_rules_fire_on_their_thresholds(host):
+    # Synthetic series against the deployed rules file: thresholds, labels and summaries.
+    result = host.run("promtool test rules /var/tmp/fastops-test/rules_test.yml")
+    assert result.rc == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout + result.stderr
+
+
 def test_removed_and_disabled_rules_leave_the_host(host, rule_names):
     assert "FastopsTestRule" not in rule_names
     assert "HostDiskFillsIn24h" not in rule_names
