@@ -123,8 +123,16 @@ def evaluate(status, body_text, elapsed, expect):
         parsed = json.loads(body_text) if body_text else None
     except ValueError:
         parsed = None
-    expectations = expect.get("json") or {}
-    if expectations and not isinstance(parsed, (dict, list)):
+    expectations = expect.get("json")
+    if expectations is None:
+        expectations = {}
+    if not isinstance(expectations, dict):
+        # A whole document (a bare `true`, a list): the body must be exactly that JSON.
+        if parsed is None and (body_text or "").strip() != "null":
+            failed.append(f"body is not JSON, expected {expectations!r}")
+        elif parsed != expectations or isinstance(parsed, bool) != isinstance(expectations, bool):
+            failed.append(f"body: expected {expectations!r}, got {parsed!r}")
+    elif expectations and not isinstance(parsed, (dict, list)):
         failed.append("body is not JSON")
     elif expectations:
         for path, wanted in expectations.items():
@@ -189,15 +197,23 @@ def probe(target, request, expect, timeout, ssl_context=None):
     return result
 
 
-def probe_until_healthy(run_probe, retries=0, delay=1.0, backoff=1.0, sleep=time.sleep):
+def probe_until_healthy(run_probe, retries=0, delay=1.0, backoff=1.0, sleep=time.sleep, give_up=None):
     """Call run_probe() up to retries + 1 times until it has no failed checks.
 
+    give_up, when given, is asked before each attempt for reasons to stop waiting (a crashed
+    server will not become healthy by retrying); its reasons end the retries at once and are
+    added to the failed checks.
     Returns (last result, attempts, seconds spent in total).
     """
     start = time.monotonic()
     attempts = 0
     wait = delay
+    result = {"status": None, "elapsed": None, "body": None, "json": None, "cert_days_left": None}
     while True:
+        reasons = give_up() if give_up else []
+        if reasons:
+            result["failed_checks"] = list(result.get("failed_checks") or []) + list(reasons)
+            return result, attempts, round(time.monotonic() - start, 3)
         attempts += 1
         result = run_probe()
         if not result["failed_checks"] or attempts > retries:

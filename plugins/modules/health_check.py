@@ -56,7 +56,9 @@ options:
     description:
       - Expected values in the JSON response, keyed by dotted path
         (C(checks.database), C(items.0.name)). Values are compared as given, or as strings.
-    type: dict
+      - Anything but a mapping is the whole document the body must be, for example C(true)
+        for an endpoint that answers a bare JSON C(true).
+    type: raw
     default: {}
   body_regex:
     description: Regular expression the response body must match.
@@ -91,6 +93,18 @@ options:
     description:
       - For HTTPS, fail when the served certificate expires in fewer days than this.
     type: int
+  watch_units:
+    description:
+      - systemd units serving the endpoint. Before each attempt their state is read; a unit
+        that has failed or that systemd is restarting after a crash ends the retries at once,
+        and the failure names the unit, how its process ended and its last journal lines.
+    type: list
+    elements: str
+    default: []
+  journal_lines:
+    description: Journal lines of a failed O(watch_units) unit to put into the failure.
+    type: int
+    default: 10
 attributes:
   check_mode:
     support: full
@@ -121,6 +135,14 @@ EXAMPLES = r"""
     retries: 10
     delay: 1
     backoff: 1.5
+
+- name: Wait for the app, but stop at once with its journal when its unit crashes
+  fastops.stack.health_check:
+    unix_socket: /run/myapp/web.sock
+    path: /api/v1/utils/health-check/
+    json: true
+    retries: 10
+    watch_units: [myapp-web.service]
 
 - name: Check the public HTTPS endpoint, its latency and certificate
   fastops.stack.health_check:
@@ -176,6 +198,15 @@ failed_checks:
   type: list
   elements: str
   sample: ["status 503", "checks.database: expected 'ok', got 'down'"]
+units:
+  description:
+    - The O(watch_units) that were found failed or restarting, with their state and journal
+      tail; empty when none was.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"unit": "myapp-web.service", "reason": "restarting after a crash (exit-code, exit 203/EXEC)",
+            "journal": ["myapp-web.service: Failed to execute /srv/myapp/current/.venv/bin/gunicorn"]}]
 """
 
 import json
@@ -187,6 +218,7 @@ from ansible_collections.fastops.stack.plugins.module_utils.health import (
     probe,
     probe_until_healthy,
 )
+from ansible_collections.fastops.stack.plugins.module_utils.systemd_units import describe, problems
 
 
 def build_request(params):
@@ -211,7 +243,7 @@ def main():
             headers=dict(type="dict", default={}),
             body=dict(type="raw"),
             status_code=dict(type="list", elements="int", default=[200]),
-            json=dict(type="dict", default={}),
+            json=dict(type="raw", default={}),
             body_regex=dict(type="str"),
             timeout=dict(type="float", default=5),
             retries=dict(type="int", default=0),
@@ -221,6 +253,8 @@ def main():
             validate_certs=dict(type="bool", default=True),
             ca_path=dict(type="path"),
             min_cert_days=dict(type="int"),
+            watch_units=dict(type="list", elements="str", default=[]),
+            journal_lines=dict(type="int", default=10),
         ),
         mutually_exclusive=[("url", "unix_socket")],
         required_one_of=[("url", "unix_socket")],
@@ -252,8 +286,21 @@ def main():
     def run_probe():
         return probe(target, request, expect, params["timeout"], ssl_context)
 
-    result, attempts, total = probe_until_healthy(run_probe, params["retries"], params["delay"], params["backoff"])
-    result.update(url=target.label, attempts=attempts, total_elapsed=total, changed=False)
+    crashed = []
+
+    def units_down():
+        if not params["watch_units"]:
+            return []
+        try:
+            crashed[:] = problems(module.run_command, params["watch_units"], params["journal_lines"])
+        except RuntimeError as exc:
+            module.fail_json(msg=f"watch_units: {exc}")
+        return [describe(crashed)] if crashed else []
+
+    result, attempts, total = probe_until_healthy(
+        run_probe, params["retries"], params["delay"], params["backoff"], give_up=units_down
+    )
+    result.update(url=target.label, attempts=attempts, total_elapsed=total, changed=False, units=crashed)
     if result["failed_checks"]:
         plural = "s" if attempts != 1 else ""
         module.fail_json(

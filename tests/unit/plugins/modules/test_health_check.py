@@ -50,6 +50,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(503, DOWN)
             else:
                 self._send(200, HEALTHY)
+        elif self.path == "/true":
+            self._send(200, True)
         elif self.path == "/host":
             self._send(200, {"host": self.headers.get("Host")})
         else:
@@ -313,3 +315,56 @@ def test_bad_parameters_fail_with_the_parameter_named(run_module, args, message)
     result = run_module(health_check.main, args)
     assert result["rc"] == 1
     assert message in result["msg"]
+
+
+def test_bare_json_document_is_compared_whole(run_module, http_server, base_url):
+    healthy = run_module(health_check.main, {"url": base_url + "/health", "json": HEALTHY})
+    assert healthy["rc"] == 0, healthy
+    wrong = run_module(health_check.main, {"url": base_url + "/health", "json": True})
+    assert wrong["rc"] == 1
+    assert "body: expected True, got {" in wrong["msg"]
+
+
+def test_bare_true_passes_json_true(run_module, unix_server):
+    result = run_module(health_check.main, {"unix_socket": unix_server, "path": "/true", "json": True})
+    assert result["rc"] == 0, result
+    assert result["json"] is True
+
+
+def test_crashed_unit_ends_the_retries_with_its_journal(run_module, tmp_path, fake_systemd):
+    fake_systemd(
+        "app-web.service",
+        journal=["app-web.service: Failed to execute /srv/app/current/.venv/bin/gunicorn: No such file or directory"],
+        ActiveState="activating",
+        SubState="auto-restart",
+        Result="exit-code",
+        ExecMainCode="1",
+        ExecMainStatus="203",
+    )
+    start = time.monotonic()
+    result = run_module(
+        health_check.main,
+        {"unix_socket": str(tmp_path / "none.sock"), "retries": 10, "delay": 1, "watch_units": ["app-web.service"]},
+    )
+    assert time.monotonic() - start < 5
+    assert result["rc"] == 1
+    assert "app-web.service restarting after a crash (exit-code, exit 203/EXEC)" in result["msg"]
+    assert "Failed to execute /srv/app/current/.venv/bin/gunicorn" in result["msg"]
+    assert result["units"][0]["unit"] == "app-web.service"
+
+
+def test_running_unit_lets_the_retries_go_on(run_module, base_url, http_server, fake_systemd):
+    fake_systemd("app-web.service")
+    result = run_module(
+        health_check.main,
+        {
+            "url": base_url + "/flaky",
+            "json": {"status": "healthy"},
+            "retries": 3,
+            "delay": 0.05,
+            "watch_units": ["app-web.service"],
+        },
+    )
+    assert result["rc"] == 0, result
+    assert result["attempts"] == 3
+    assert result["units"] == []

@@ -1,0 +1,98 @@
+"""systemd unit state parsing and watching, against recorded `systemctl show` output."""
+
+from ansible_collections.fastops.stack.plugins.module_utils import systemd_units
+
+RUNNING = {
+    "ActiveState": "active",
+    "SubState": "running",
+    "Result": "success",
+    "NRestarts": "0",
+    "ExecMainCode": "0",
+    "ExecMainStatus": "0",
+    "LoadState": "loaded",
+}
+EXEC_FAILED = dict(
+    RUNNING,
+    ActiveState="activating",
+    SubState="auto-restart",
+    Result="exit-code",
+    ExecMainCode="1",
+    ExecMainStatus="203",
+)
+
+
+def show_output(states):
+    return "\n".join("\n".join(f"{k}={v}" for k, v in dict(s, Id=unit).items()) + "\n" for unit, s in states.items())
+
+
+class FakeSystemd:
+    """Answers systemctl show / journalctl like systemd would; states change per call."""
+
+    def __init__(self, timeline, journal=None):
+        self.timeline = list(timeline)
+        self.journal = journal or {}
+        self.calls = []
+
+    def __call__(self, args):
+        self.calls.append(args)
+        if args[0] == "systemctl":
+            states = self.timeline[0] if len(self.timeline) == 1 else self.timeline.pop(0)
+            return 0, show_output(states), ""
+        unit = args[args.index("-u") + 1]
+        return 0, "\n".join(self.journal.get(unit, [])) + "\n", ""
+
+
+def test_parse_show_splits_units_on_blank_lines():
+    text = show_output({"a.service": RUNNING, "b.service": EXEC_FAILED})
+    parsed = systemd_units.parse_show(text)
+    assert [p["Id"] for p in parsed] == ["a.service", "b.service"]
+    assert parsed[1]["ExecMainStatus"] == "203"
+
+
+def test_running_unit_is_steady():
+    assert systemd_units.unsteady_reason(RUNNING) is None
+
+
+def test_exec_failure_is_named_with_systemds_status_name():
+    assert systemd_units.unsteady_reason(EXEC_FAILED) == "restarting after a crash (exit-code, exit 203/EXEC)"
+
+
+def test_failed_unit_and_signal():
+    failed = dict(
+        RUNNING, ActiveState="failed", SubState="failed", Result="signal", ExecMainCode="2", ExecMainStatus="9"
+    )
+    assert systemd_units.unsteady_reason(failed) == "failed (signal, killed by signal 9)"
+
+
+def test_restarted_unit_counts_as_unsteady():
+    assert systemd_units.unsteady_reason(dict(RUNNING, NRestarts="2")) == "restarted 2 times by systemd"
+
+
+def test_unknown_unit_is_not_loaded():
+    assert systemd_units.unsteady_reason(dict(RUNNING, LoadState="not-found")) == "not loaded (not-found)"
+
+
+def test_problems_carry_the_journal_tail():
+    fake = FakeSystemd(
+        [{"web.service": EXEC_FAILED}],
+        {"web.service": [f"line {n}" for n in range(30)] + ["Failed to execute gunicorn"]},
+    )
+    found = systemd_units.problems(fake, ["web.service"], journal_lines=3)
+    assert found[0]["journal"] == ["line 28", "line 29", "Failed to execute gunicorn"]
+    assert systemd_units.describe(found).startswith("web.service restarting after a crash")
+
+
+def test_watch_stops_at_the_first_crash():
+    fake = FakeSystemd([{"w.service": RUNNING}, {"w.service": RUNNING}, {"w.service": EXEC_FAILED}])
+    clock = iter(range(100))
+    found, _elapsed = systemd_units.watch(fake, ["w.service"], 50, clock=lambda: next(clock), sleep=lambda s: None)
+    assert [p["unit"] for p in found] == ["w.service"]
+    assert len([c for c in fake.calls if c[0] == "systemctl"]) == 3
+
+
+def test_watch_returns_nothing_when_steady_for_the_whole_time():
+    fake = FakeSystemd([{"w.service": RUNNING}])
+    clock = iter(range(100))
+    found, elapsed = systemd_units.watch(fake, ["w.service"], 5, clock=lambda: next(clock), sleep=lambda s: None)
+    assert found == []
+    assert elapsed >= 5
