@@ -12,8 +12,8 @@ description:
     systemd is restarting after a crash, or that systemd restarted on its own ends the watch
     at once with a failure naming the unit, how its process ended (C(exit 203/EXEC), a
     signal) and its last journal lines.
-  - For processes without a health endpoint (task queue workers, schedulers): a program that
-    crashes on import is "started" for systemd and dies a moment later.
+  - Meant for processes without a health endpoint (task queue workers, schedulers), where a
+    program that crashes on import is "started" for systemd and dies a moment later.
   - Never changes anything on the host.
 author:
   - fastops team (@fastops)

@@ -33,16 +33,63 @@ VALID = {
             {"python_app_secrets": {"SECRET_KEY": 12345}}, "python_app_secrets: every secret must be a string", id="int"
         ),
         pytest.param(
-            {"python_app_database_name": "shop"}, "no DATABASE_URL can be built", id="database-without-endpoint"
+            {"python_app_database_name": "shop"}, "no database URL can be built", id="database-without-endpoint"
         ),
         pytest.param(
             {"python_app_name": "Shop App"}, "python_app_name: must be a short lower-case name", id="bad-name"
+        ),
+        pytest.param({"python_app_web_server": "hypercorn"}, "python_app_web_server", id="unknown-server"),
+        pytest.param(
+            {"python_app_web_server": "uvicorn", "python_app_web_server_packages": {"gunicorn": "gunicorn==27.0.1"}},
+            "python_app_web_server_packages: needs a requirement for each of uvicorn",
+            id="server-without-package",
+        ),
+        pytest.param(
+            {"python_app_database_env": {"POSTGRES HOST": "host"}},
+            "python_app_database_env: maps each variable name",
+            id="database-env-bad-name",
+        ),
+        pytest.param(
+            {"python_app_database_env": {"POSTGRES_SERVER": "server"}},
+            "wrong: POSTGRES_SERVER: server",
+            id="database-env-unknown-part",
+        ),
+        pytest.param(
+            {"python_app_redis_env": {"REDIS_HOST": "hostname"}},
+            "python_app_redis_env: maps each variable name (letters, digits, _) to one of url, host, port, username",
+            id="redis-env-unknown-part",
+        ),
+        pytest.param(
+            {"python_app_source": {"type": "dir", "path": "/tmp", "strip_components": 1}},
+            "strip_components applies to type archive only",
+            id="strip-components-on-a-directory",
+        ),
+        pytest.param(
+            {"python_app_source": {"type": "archive", "path": "/tmp/a.tar.gz", "strip_components": "one"}},
+            "python_app_source",
+            id="strip-components-not-a-number",
         ),
     ],
 )
 def test_bad_input_fails_at_validation(assert_rejected, changes, message):
     role_vars = {key: value for key, value in dict(VALID, **changes).items() if value is not None}
     assert_rejected("python_app", role_vars, message)
+
+
+def test_database_password_never_reaches_the_output(run_role):
+    result = run_role(
+        "python_app",
+        dict(
+            VALID,
+            python_app_database_name="shop",
+            python_app_database_host="db1.internal",
+            python_app_database_password="pg-pass-hunter2",
+            python_app_database_env={"POSTGRES_PASSWORD": "password", "POSTGRES HOST": "host"},
+        ),
+    )
+    assert result.failed_at_validation, result.output
+    assert "POSTGRES HOST: host" in result.output
+    assert "pg-pass-hunter2" not in result.output
 
 
 def test_secrets_never_reach_the_output(run_role):
