@@ -48,7 +48,12 @@ def variables_table(options):
         if opt.get("required"):
             default = "**required**"
         elif "default" in opt:
-            dumped = yaml.safe_dump(opt["default"], default_flow_style=True).replace("\n...\n", "")
+            value = opt["default"]
+            if isinstance(value, str) and "{{" in value:
+                # A Jinja default reads best on one line, as written (YAML would fold and escape it).
+                dumped = " ".join(value.split())
+            else:
+                dumped = yaml.safe_dump(value, default_flow_style=True, width=10_000).replace("\n...\n", "")
             default = "`" + cell(dumped.strip()) + "`"
         else:
             default = "(none)"
