@@ -72,7 +72,8 @@ def unsteady_reason(state, restarts_allowed=0):
         return f"restarting after a crash ({state.get('Result', 'unknown')}{detail})"
     restarts = int(state.get("NRestarts", "0") or 0)
     if restarts > restarts_allowed:
-        return f"restarted {restarts} times by systemd{detail}"
+        times = "once" if restarts == 1 else f"{restarts} times"
+        return f"restarted {times} by systemd{detail}"
     return None
 
 

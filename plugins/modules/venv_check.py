@@ -57,6 +57,7 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Runs on the target host, with the virtualenv's own interpreter.
 notes:
   - Run it as the user the app runs as (C(become_user)), so an import that needs a file only
     that user may read fails here rather than after the switch.

@@ -175,16 +175,6 @@ def test_a_failing_hook_stops_the_deploy_before_the_switch(host):
     assert failed["result"]["release"] not in host.check_output("ls /srv/demo/releases")
 
 
-def test_an_unhealthy_release_is_rolled_back_naming_the_check(host):
-    """That release came from a .tar.gz on the controller."""
-    failed = evidence(host, "failed-deploy")
-    assert failed["failed"] is True
-    assert "checks.database: expected 'ok', got 'error: ProgrammingError'" in failed["msg"]
-    assert (failed["result"]["health"], failed["result"]["rolled_back"]) == ("unhealthy", True)
-    assert f"rolled back to {failed['result']['previous_release']}" in failed["msg"]
-    assert failed["result"]["release"] not in host.check_output("ls /srv/demo/releases")
-
-
 def test_rollback_below_the_database_revision_needs_a_downgrade(host):
     refused = evidence(host, "refused-rollback")
     assert refused["failed"] is True

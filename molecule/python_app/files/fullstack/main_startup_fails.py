@@ -8,9 +8,13 @@ from app.api import utils
 from app.core.config import settings
 
 
+async def connect_search_cluster():
+    raise RuntimeError("cannot reach the search cluster at startup")
+
+
 @asynccontextmanager
 async def lifespan(_app):
-    raise RuntimeError("cannot reach the search cluster at startup")
+    await connect_search_cluster()
     yield
 
 

@@ -66,6 +66,7 @@ def test_failed_unit_and_signal():
 
 def test_restarted_unit_counts_as_unsteady():
     assert systemd_units.unsteady_reason(dict(RUNNING, NRestarts="2")) == "restarted 2 times by systemd"
+    assert systemd_units.unsteady_reason(dict(RUNNING, NRestarts="1")) == "restarted once by systemd"
 
 
 def test_unknown_unit_is_not_loaded():

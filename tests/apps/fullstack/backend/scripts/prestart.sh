@@ -1,4 +1,4 @@
-#! /usr/bin/env bash
+#!/usr/bin/env bash
 # Upstream runs this before the server starts: migrations, then the seed.
 set -e
 set -x
