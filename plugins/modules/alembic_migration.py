@@ -203,16 +203,11 @@ traceback:
   sample: "Traceback (most recent call last): ..."
 """
 
-import inspect
-import json
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fastops.stack.plugins.module_utils import alembic_helper
-
-# Exit codes of coreutils' timeout: 124 after TERM, 137 after the KILL that follows.
-TIMEOUT_CODES = (124, 137)
+from ansible_collections.fastops.stack.plugins.module_utils.interpreter import run_helper
 
 
 def interpreter(module):
@@ -231,48 +226,35 @@ def interpreter(module):
     return module.get_bin_path("python3", required=True)
 
 
-def run_helper(module, python, action, config_path, timeout):
+def run_alembic_helper(module, python, action, config_path, timeout):
     """Run the helper in the app's interpreter; returns (answer, stdout, stderr), or None on timeout."""
     params = module.params
-    with tempfile.TemporaryDirectory(prefix="fastops-alembic-") as workdir:
-        helper = os.path.join(workdir, "helper.py")
-        with open(helper, "w", encoding="utf-8") as handle:
-            handle.write(inspect.getsource(alembic_helper))
-        result_path = os.path.join(workdir, "result.json")
-        request = {
-            "action": action,
-            "config": config_path,
-            "revision": params["revision"],
-            "direction": params["direction"],
-            "x_arguments": params["x_arguments"],
-            "sql_from": params["sql_from"],
-            "result_path": result_path,
-        }
-        env = {str(key): str(value) for key, value in params["environment"].items()}
-        env["PYTHONUNBUFFERED"] = "1"
-        # coreutils' timeout stops a migration stuck on a lock; run_command has no limit of its own.
-        command = [module.get_bin_path("timeout", required=True), "--kill-after=10", f"{timeout}s", python, helper]
-        rc, out, err = module.run_command(
-            command, data=json.dumps(request), cwd=params["project_path"], environ_update=env
+    request = {
+        "action": action,
+        "config": config_path,
+        "revision": params["revision"],
+        "direction": params["direction"],
+        "x_arguments": params["x_arguments"],
+        "sql_from": params["sql_from"],
+    }
+    environment = dict(params["environment"], PYTHONUNBUFFERED="1")
+    run = run_helper(module, python, alembic_helper, request, params["project_path"], environment, timeout)
+    if run.timed_out:
+        return None, run.out, run.err
+    if run.answer is None:
+        module.fail_json(
+            msg=f"{python} could not run the Alembic helper (exit {run.rc}): {run.last_line()}",
+            error_kind="unexpected",
+            stdout=run.out,
+            stderr=run.err,
+            target_revision=params["revision"],
         )
-        if rc in TIMEOUT_CODES:
-            return None, out, err
-        if not os.path.exists(result_path):
-            tail = (err or out or "").strip().splitlines()[-1:] or ["no output"]
-            module.fail_json(
-                msg=f"{python} could not run the Alembic helper (exit {rc}): {tail[0]}",
-                error_kind="unexpected",
-                stdout=out,
-                stderr=err,
-                target_revision=params["revision"],
-            )
-        with open(result_path, encoding="utf-8") as handle:
-            return json.load(handle), out, err
+    return run.answer, run.out, run.err
 
 
 def fail_timeout(module, python, config_path, out, err):
     """Say where the database was left after a migration was stopped."""
-    answer = run_helper(module, python, "plan", config_path, 60)[0]
+    answer = run_alembic_helper(module, python, "plan", config_path, 60)[0]
     revisions = answer.get("current") if answer and answer.get("ok") else None
     where = (", ".join(revisions) or "base") if revisions is not None else "unknown (could not read it)"
     limit = module.params["timeout"]
@@ -337,7 +319,7 @@ def main():
     python = interpreter(module)
 
     action = "sql" if params["sql"] else ("plan" if module.check_mode else "migrate")
-    answer, out, err = run_helper(module, python, action, config_path, params["timeout"])
+    answer, out, err = run_alembic_helper(module, python, action, config_path, params["timeout"])
     if answer is None:
         fail_timeout(module, python, config_path, out, err)
     result = dict(changed=False, target_revision=params["revision"], stdout=out, stderr=err)

@@ -105,17 +105,8 @@ options:
     description: Journal lines of a failed O(watch_units) unit to put into the failure.
     type: int
     default: 10
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
-  platform:
-    support: full
-    platforms: posix
-    description: Runs on the target host, so loopback-only and Unix socket endpoints are reachable.
+extends_documentation_fragment:
+  - fastops.stack.attributes.read_only
 notes:
   - Redirects are not followed; a health endpoint should answer directly.
   - The certificate lifetime of an unverified connection (O(validate_certs=false)) needs the

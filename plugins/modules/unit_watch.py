@@ -35,17 +35,10 @@ options:
     description: Journal lines of a crashed unit to put into the failure.
     type: int
     default: 10
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
-  platform:
-    support: full
-    platforms: posix
-    description: Needs C(systemctl) and C(journalctl) on the target.
+extends_documentation_fragment:
+  - fastops.stack.attributes.read_only
+notes:
+  - Needs C(systemctl) and C(journalctl) on the target.
 """
 
 EXAMPLES = r"""

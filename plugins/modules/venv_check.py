@@ -47,17 +47,8 @@ options:
     description: Seconds the imports may take before they count as failed.
     type: int
     default: 60
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
-  platform:
-    support: full
-    platforms: posix
-    description: Runs on the target host, with the virtualenv's own interpreter.
+extends_documentation_fragment:
+  - fastops.stack.attributes.read_only
 notes:
   - Run it as the user the app runs as (C(become_user)), so an import that needs a file only
     that user may read fails here rather than after the switch.
@@ -96,45 +87,25 @@ import_errors:
   sample: {"app.mian:app": "ModuleNotFoundError: No module named 'app.mian'"}
 """
 
-import inspect
-import json
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fastops.stack.plugins.module_utils import venv_probe
-
-# Exit codes of coreutils' timeout: 124 after TERM, 137 after the KILL that follows.
-TIMEOUT_CODES = (124, 137)
+from ansible_collections.fastops.stack.plugins.module_utils.interpreter import run_helper
 
 
 def probe(module, python):
-    """Run the probe in the virtualenv's interpreter; returns its answer."""
+    """Run the probe in the virtualenv's interpreter; returns (answer, None) or (None, problem)."""
     params = module.params
-    with tempfile.TemporaryDirectory(prefix="fastops-venv-") as workdir:
-        helper = os.path.join(workdir, "probe.py")
-        with open(helper, "w", encoding="utf-8") as handle:
-            handle.write(inspect.getsource(venv_probe))
-        result_path = os.path.join(workdir, "result.json")
-        request = {"distributions": params["distributions"], "imports": params["imports"], "result_path": result_path}
-        env = {str(key): str(value) for key, value in params["environment"].items()}
-        env["PATH"] = os.path.dirname(python) + ":/usr/bin:/bin"
-        # An import that connects somewhere at module level must not hang the deploy.
-        command = [
-            module.get_bin_path("timeout", required=True),
-            "--kill-after=5",
-            f"{params['timeout']}s",
-            python,
-            helper,
-        ]
-        rc, out, err = module.run_command(command, data=json.dumps(request), cwd=params["chdir"], environ_update=env)
-        if rc in TIMEOUT_CODES:
-            return None, f"the imports took longer than {params['timeout']}s (timeout)"
-        if not os.path.exists(result_path):
-            tail = (err or out or "").strip().splitlines()[-1:] or ["no output"]
-            return None, f"{python} could not run the check (exit {rc}): {tail[0]}"
-        with open(result_path, encoding="utf-8") as handle:
-            return json.load(handle), None
+    request = {"distributions": params["distributions"], "imports": params["imports"]}
+    environment = dict(params["environment"], PATH=os.path.dirname(python) + ":/usr/bin:/bin")
+    # An import that connects somewhere at module level must not hang the deploy.
+    run = run_helper(module, python, venv_probe, request, params["chdir"], environment, params["timeout"], 5)
+    if run.timed_out:
+        return None, f"the imports took longer than {params['timeout']}s (timeout)"
+    if run.answer is None:
+        return None, f"{python} could not run the check (exit {run.rc}): {run.last_line()}"
+    return run.answer, None
 
 
 def main():
