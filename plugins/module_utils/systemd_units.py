@@ -77,14 +77,26 @@ def unsteady_reason(state, restarts_allowed=0):
     return None
 
 
+# systemd's own lines that end a failed run of a unit.
+_RUN_ENDED = ("Failed with result", "Main process exited")
+
+
 def journal_tail(run, unit, lines):
-    """The unit's last journal lines (message only), or a note why there are none."""
+    """The unit's journal lines (message only) up to the end of its last failed run.
+
+    A unit that systemd restarts logs its next start at once; the lines that say why the
+    last run ended come before that, so the tail is cut at systemd's last "failed" line.
+    """
     if lines <= 0:
         return []
-    rc, out, err = run(["journalctl", "--no-pager", "-o", "cat", "-n", str(lines), "-u", unit])
+    rc, out, err = run(["journalctl", "--no-pager", "-o", "cat", "-n", str(lines * 4), "-u", unit])
     if rc != 0:
         return [f"(journalctl failed: {(err or out).strip()})"]
-    return [line for line in out.splitlines() if line.strip()][-lines:]
+    found = [line for line in out.splitlines() if line.strip()]
+    ends = [index for index, line in enumerate(found) if any(marker in line for marker in _RUN_ENDED)]
+    if ends:
+        found = found[: ends[-1] + 1]
+    return found[-lines:]
 
 
 def problems(run, units, journal_lines=10):

@@ -83,6 +83,21 @@ def test_problems_carry_the_journal_tail():
     assert systemd_units.describe(found).startswith("web.service restarting after a crash")
 
 
+def test_journal_tail_ends_with_the_failed_run_not_the_next_start():
+    journal = [
+        "RuntimeError: cannot reach the search cluster at startup",
+        "[ERROR] Reason: Worker failed to boot.",
+        "web.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED",
+        "web.service: Failed with result 'exit-code'.",
+        "web.service: Scheduled restart job, restart counter is at 1.",
+        "Started web.service - web.",
+        "[INFO] Starting gunicorn 27.0.1",
+        "[INFO] Booting worker with pid: 42",
+    ]
+    fake = FakeSystemd([{"web.service": RUNNING}], {"web.service": journal})
+    assert systemd_units.journal_tail(fake, "web.service", 3) == journal[1:4]
+
+
 def test_watch_stops_at_the_first_crash():
     fake = FakeSystemd([{"w.service": RUNNING}, {"w.service": RUNNING}, {"w.service": EXEC_FAILED}])
     clock = iter(range(100))
