@@ -6,6 +6,7 @@
 AnsibleModule.run_command. Only the standard library is used.
 """
 
+import re
 import time
 
 PROPERTIES = ("ActiveState", "SubState", "Result", "NRestarts", "ExecMainCode", "ExecMainStatus", "LoadState")
@@ -81,11 +82,15 @@ def unsteady_reason(state, restarts_allowed=0):
 _RUN_ENDED = ("Failed with result", "Main process exited")
 
 
-def journal_tail(run, unit, lines):
+# The last line of a Python traceback: "RuntimeError: ...", "gunicorn.errors.HaltServer: ...".
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S")
+
+
+def journal_window(run, unit, lines):
     """The unit's journal lines (message only) up to the end of its last failed run.
 
     A unit that systemd restarts logs its next start at once; the lines that say why the
-    last run ended come before that, so the tail is cut at systemd's last "failed" line.
+    last run ended come before that, so the window is cut at systemd's last "failed" line.
     """
     if lines <= 0:
         return []
@@ -94,26 +99,48 @@ def journal_tail(run, unit, lines):
         return [f"(journalctl failed: {(err or out).strip()})"]
     found = [line for line in out.splitlines() if line.strip()]
     ends = [index for index, line in enumerate(found) if any(marker in line for marker in _RUN_ENDED)]
-    if ends:
-        found = found[: ends[-1] + 1]
-    return found[-lines:]
+    return found[: ends[-1] + 1] if ends else found
+
+
+def journal_tail(run, unit, lines):
+    """The last `lines` lines of journal_window()."""
+    return journal_window(run, unit, lines)[-lines:] if lines > 0 else []
+
+
+def exceptions(window):
+    """The distinct exception lines of the tracebacks in a journal window, in order."""
+    seen = []
+    for line in window:
+        text = line.strip()
+        if _EXCEPTION_LINE.match(text) and text not in seen:
+            seen.append(text)
+    return seen
 
 
 def problems(run, units, journal_lines=10):
-    """Units that are not running steadily: list of {unit, state, reason, journal}."""
+    """Units that are not running steadily: list of {unit, state, reason, errors, journal}."""
     found = []
     for unit, state in unit_states(run, units).items():
         reason = unsteady_reason(state)
         if reason:
+            window = journal_window(run, unit, journal_lines)
+            tail = window[-journal_lines:] if journal_lines > 0 else []
             found.append(
-                {"unit": unit, "reason": reason, "state": state, "journal": journal_tail(run, unit, journal_lines)}
+                {"unit": unit, "reason": reason, "state": state, "errors": exceptions(window), "journal": tail}
             )
     return found
 
 
 def describe(found):
-    """One line per problem unit: its state and journal tail, for a message a person reads."""
-    return "; ".join(f"{p['unit']} {p['reason']}: " + (" / ".join(p["journal"]) or "(no journal lines)") for p in found)
+    """One line per problem unit: its state, the exceptions it logged, its journal tail."""
+    parts = []
+    for problem in found:
+        errors = "; ".join(problem.get("errors") or [])
+        journal = " / ".join(problem["journal"]) or "(no journal lines)"
+        parts.append(
+            f"{problem['unit']} {problem['reason']}: " + (f"{errors}; journal: {journal}" if errors else journal)
+        )
+    return "; ".join(parts)
 
 
 def watch(run, units, seconds, interval=0.5, journal_lines=10, clock=time.monotonic, sleep=time.sleep):

@@ -32,6 +32,7 @@ def test_crashing_unit_fails_at_once_with_its_journal(run_module, fake_systemd):
     assert result["rc"] == 1
     assert result["msg"] == (
         "not running steadily: app-beat@1.service restarting after a crash (exit-code, exit 1): "
+        "ModuleNotFoundError: No module named 'app.tasks'; journal: "
         "Traceback (most recent call last): / ModuleNotFoundError: No module named 'app.tasks'"
     )
     assert [p["unit"] for p in result["problems"]] == ["app-beat@1.service"]
