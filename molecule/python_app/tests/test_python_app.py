@@ -193,3 +193,7 @@ def test_rollback_with_downgrade_serves_the_first_release(host):
 
 def test_web_unit_is_hardened(host):
     assert unit_exposure(host, "demo-web.service") <= 2.0
+
+
+def test_a_number_in_python_app_env_reaches_the_env_file_as_text(host):
+    assert 'REPORTS_PAGE_SIZE="50"' in host.file("/etc/demo/env").content_string
