@@ -60,12 +60,22 @@ VALID = {
             id="redis-env-unknown-part",
         ),
         pytest.param(
+            {"python_app_source": {"type": "dir", "path": "/nonexistent/app"}},
+            "python_app_source: path /nonexistent/app is not a directory on the controller",
+            id="dir-source-missing",
+        ),
+        pytest.param(
+            {"python_app_source": {"type": "archive", "path": "/nonexistent/app.tar.gz"}},
+            "python_app_source: path /nonexistent/app.tar.gz is not a file on the controller",
+            id="archive-source-missing",
+        ),
+        pytest.param(
             {"python_app_source": {"type": "dir", "path": "/tmp", "strip_components": 1}},
             "strip_components applies to type archive only",
             id="strip-components-on-a-directory",
         ),
         pytest.param(
-            {"python_app_source": {"type": "archive", "path": "/tmp/a.tar.gz", "strip_components": "one"}},
+            {"python_app_source": {"type": "archive", "path": "/etc/hostname", "strip_components": "one"}},
             "python_app_source",
             id="strip-components-not-a-number",
         ),
