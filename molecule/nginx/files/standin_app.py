@@ -1,4 +1,4 @@
-"""Stand-in ASGI app for the nginx and monitoring scenarios: echoes what nginx forwarded,
+"""Stand-in ASGI app for the nginx scenario: echoes what nginx forwarded,
 answers /health, echoes WebSocket messages and serves request counts and latencies on /metrics
 (the names the demo app exports). Served by Debian's uvicorn; INSTANCE tells pool members apart."""
 

@@ -1,4 +1,4 @@
-"""Webhook receiver for the monitoring scenario: appends every notification Alertmanager
+"""Webhook receiver for the stack scenario: appends every notification Alertmanager
 posts to a JSON-lines file the tests read."""
 
 import json

@@ -1,0 +1,210 @@
+"""The whole stack as users run it: converged with site.yml from the demo inventory, then the real
+playbooks (side effect), then a restart of the host. Every request goes HTTPS -> nginx -> gunicorn
+-> PostgreSQL / Redis -> Celery / Dramatiq, on a host nobody re-converged since the restart."""
+
+import json
+import os
+import re
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from polling import journal, prometheus_api, wait_for
+
+SITE = "https://localhost"
+EVIDENCE = "/var/tmp/fastops-test"
+STACK_UNITS = [
+    "postgresql",
+    "redis-server",
+    "nginx",
+    "demo-web.socket",
+    "prometheus",
+    "prometheus-alertmanager",
+    "prometheus-node-exporter",
+    "prometheus-postgres-exporter",
+    "prometheus-redis-exporter",
+    "prometheus-nginx-exporter",
+    "prometheus-blackbox-exporter",
+]
+
+
+def request(host, method, path):
+    """(status, parsed JSON or text) of one request through nginx and TLS."""
+    out = host.run(f"curl -sk --max-time 10 -X {method} -w '\\n%{{http_code}}' '{SITE}{path}'")
+    body, _, status = out.stdout.rpartition("\n")
+    try:
+        return int(status or 0), json.loads(body)
+    except ValueError:
+        return int(status or 0), body
+
+
+def evidence(host, name):
+    return json.loads(host.file(f"{EVIDENCE}/{name}").content_string)
+
+
+def changed_tasks(run):
+    """Names of the tasks that reported a change in a playbook run of the side effect."""
+    log = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "sources", f"playbook-{run}.log").read_text()
+    return re.findall(r"^TASK \[([^\]]+)\][^\n]*\n(?:(?!TASK \[).*\n)*?changed: ", log, re.MULTILINE)
+
+
+def app_journal(host):
+    return journal(host, "demo-web") + journal(host, "'demo-*@*'")
+
+
+@pytest.mark.parametrize("run", ["site-vvv", "deploy-vvv", "rollback-vvv"])
+def test_playbooks_at_vvv_show_no_secret(host, run):
+    result = evidence(host, f"playbook-{run}.json")
+    assert result["rc"] == 0, result["tail"]
+    assert result["lines"] > 1000, result
+    assert result["secrets_shown"] == [], result["secrets_shown"]
+
+
+def test_site_yml_on_the_converged_stack_changes_nothing(host):
+    result = evidence(host, "playbook-site-vvv.json")
+    assert result["changed"] == 0, changed_tasks("site-vvv")
+
+
+def test_deploy_ships_a_code_only_change_and_rollback_returns(host):
+    releases = evidence(host, "releases.json")
+    assert releases["deployed"] != releases["before"], releases
+    assert releases["rolled_back"] == releases["before"], releases
+    assert evidence(host, "playbook-deploy-vvv.json")["changed"] > 0
+    last = json.loads(host.file("/srv/demo/last-deploy.json").content_string)
+    assert last["live_release"] == releases["before"].rsplit("/", 1)[-1], last
+
+
+def test_backup_playbook_takes_fresh_verified_backups(host):
+    assert evidence(host, "playbook-backup.json")["rc"] == 0
+    asked_at = int(host.file(f"{EVIDENCE}/backup-asked-at").content_string)
+    for directory in ("/var/backups/postgresql", "/var/backups/redis"):
+        newest = host.check_output(f"find {directory} -type f -printf '%T@\\n' | sort -n | tail -n 1")
+        assert newest, directory
+        assert float(newest) >= asked_at, (directory, newest, asked_at)
+
+
+def test_maintenance_playbook_switches_the_site_and_keeps_health(host):
+    for run in ("maintenance-on", "maintenance-off"):
+        assert evidence(host, f"playbook-{run}.json")["rc"] == 0, run
+    statuses = evidence(host, "maintenance.json")
+    assert statuses["during"] == [503, 200], statuses
+    assert statuses["retry_after"], statuses
+    assert statuses["after"] == 200, statuses
+
+
+def test_every_service_came_back_enabled_after_the_restart(host):
+    restarted = host.file(f"{EVIDENCE}/restarted-at").content_string.strip()
+    booted = host.check_output('date -d "$(ps -o lstart= -p 1)" +%s')
+    assert int(booted) >= int(restarted), (booted, restarted)
+    for unit in STACK_UNITS:
+        service = host.service(unit)
+        assert service.is_enabled, unit
+        assert service.is_running, (unit, journal(host, unit))
+    processes = host.check_output("systemctl list-units --no-legend --plain 'demo-*@*.service'").splitlines()
+    assert len(processes) >= 3, processes
+    assert all(" active running " in line for line in processes), processes
+    assert host.check_output("systemctl list-units --failed --no-legend --plain") == ""
+
+
+def test_https_reaches_the_app_and_both_of_its_servers(host):
+    status, body = request(host, "GET", "/health")
+    assert status == 200, (body, app_journal(host))
+    assert body["status"] == "healthy", body
+    assert body["checks"] == {"database": "ok", "redis": "ok"}, body
+
+
+def test_static_files_come_from_nginx_with_cache_headers(host):
+    headers = host.check_output(f"curl -sk -D - -o /dev/null {SITE}/static/hello.txt")
+    assert " 200" in headers.splitlines()[0], headers
+    assert "expires:" in headers.lower(), headers
+    assert "max-age=" in headers.lower(), headers
+
+
+def test_celery_task_runs_through_redis_and_records_in_postgresql(host):
+    status, body = request(host, "POST", "/tasks/add?x=20&y=22")
+    assert status == 200, body
+    task = body["task_id"]
+
+    def done():
+        _, state = request(host, "GET", f"/tasks/{task}")
+        return state if isinstance(state, dict) and state.get("done") else None
+
+    state = wait_for(done, 30, interval=1)
+    assert state, journal(host, "'demo-worker@*'")
+    assert state["result"] == 42, state
+
+
+def test_dramatiq_task_runs_through_redis(host):
+    report = uuid.uuid4().hex
+    status, _ = request(host, "POST", f"/reports/{report}")
+    assert status == 200
+
+    def done():
+        _, state = request(host, "GET", f"/reports/{report}")
+        return isinstance(state, dict) and state.get("done")
+
+    assert wait_for(done, 30, interval=1), journal(host, "'demo-reports@*'")
+
+
+def test_killed_gunicorn_master_is_replaced_within_10_s(host):
+    request(host, "GET", "/ready")
+    old = host.check_output("systemctl show -P MainPID demo-web.service")
+    assert old != "0"
+    host.check_output(f"kill -9 {old}")
+    started = time.monotonic()
+    answered = wait_for(lambda: request(host, "GET", "/ready")[0] == 200, 15, interval=0.5)
+    seconds = time.monotonic() - started
+    new = host.check_output("systemctl show -P MainPID demo-web.service")
+    assert answered, journal(host, "demo-web")
+    assert seconds <= 10, (seconds, journal(host, "demo-web"))
+    assert new not in ("0", old), (old, new)
+    print(f"app answered again {seconds:.1f} s after kill -9 of the gunicorn master")
+
+
+def test_postgresql_restart_needs_no_app_restart(host):
+    web = host.check_output("systemctl show -P MainPID demo-web.service")
+    host.check_output("systemctl restart postgresql")
+    statuses = [request(host, "GET", "/items/count")[0] for _ in range(20)]
+    assert statuses == [200] * 20, (statuses, app_journal(host))
+    assert host.check_output("systemctl show -P MainPID demo-web.service") == web
+
+
+def test_redis_down_makes_health_name_it_and_fires_the_delivered_alert(host):
+    sink = f"{EVIDENCE}/alerts.jsonl"
+    seen = set()
+
+    def redis_named_unhealthy():
+        status, body = request(host, "GET", "/health")
+        return (status, body) if status == 503 and body["checks"]["redis"] != "ok" else None
+
+    def redis_down_state():
+        for alert in prometheus_api(host, "/api/v1/alerts")["alerts"]:
+            if alert["labels"]["alertname"] == "RedisDown":
+                seen.add(alert["state"])
+                return alert["state"] == "firing"
+        return False
+
+    def delivered():
+        lines = host.file(sink).content_string.splitlines() if host.file(sink).exists else []
+        return [
+            alert
+            for line in lines
+            for alert in json.loads(line)["alerts"]
+            if alert["labels"]["alertname"] == "RedisDown" and alert["status"] == "firing"
+        ]
+
+    host.check_output("systemctl stop redis-server")
+    try:
+        unhealthy = wait_for(redis_named_unhealthy, 15, interval=1)
+        assert unhealthy, request(host, "GET", "/health")
+        assert unhealthy[1]["checks"]["database"] == "ok", unhealthy
+        assert wait_for(redis_down_state, 90, interval=1), (seen, journal(host, "prometheus"))
+        assert "pending" in seen, seen
+        notes = wait_for(delivered, 60)
+        assert notes, journal(host, "prometheus-alertmanager")
+        assert notes[0]["labels"]["severity"] == "critical"
+    finally:
+        host.check_output("systemctl start redis-server")
+    healthy = wait_for(lambda: request(host, "GET", "/health")[0] == 200, 30, interval=1)
+    assert healthy, (request(host, "GET", "/health"), app_journal(host))

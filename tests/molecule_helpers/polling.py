@@ -1,0 +1,29 @@
+"""Polling and Prometheus helpers shared by the Molecule scenarios' testinfra tests."""
+
+import json
+import time
+
+PROMETHEUS = "http://127.0.0.1:9090"
+
+
+def wait_for(probe, seconds, interval=2):
+    """Poll probe() until it returns something truthy; return its last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = probe()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def prometheus_api(host, path):
+    """The `data` of a Prometheus HTTP API answer, asked from the host itself."""
+    return json.loads(host.check_output(f"curl -sS --max-time 10 -g '{PROMETHEUS}{path}'"))["data"]
+
+
+def prometheus_query(host, promql):
+    return prometheus_api(host, "/api/v1/query?query=" + promql.replace(" ", "%20"))["result"]
+
+
+def journal(host, unit, lines=30):
+    return host.run(f"journalctl -u {unit} -n {lines} --no-pager").stdout
