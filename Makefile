@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 S ?=
 
-.PHONY: help role-docs test lint sanity unit inputs molecule images venv demo demo-destroy clean
+.PHONY: help role-docs test lint sanity unit inputs molecule images venv demo demo-destroy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ demo: ## Deploy the stack into a local container standing in for a server
 
 demo-destroy: ## Remove the demo container
 	@scripts/demo.sh down
+
+bench: ## Measured figures of the single-host stack (medians of BENCH_RUNS=3), the README's table
+	@scripts/bench.sh
 
 clean: ## Remove test containers and the molecule state (keeps venv and images)
 	-@docker rm -f $$(docker ps -aq --filter label=fastops.test=true) 2>/dev/null

@@ -1,11 +1,13 @@
-"""Bounded HTTP load over the app's Unix socket while a deploy runs; counts failed requests.
+"""Bounded HTTP load over the app's Unix socket, or a URL, while a deploy runs; counts failed requests.
 
-Runs on the app host with the standard library only. Each request opens a new connection, as
-a proxy does after the app closed an idle one, so a moment without a listener shows up as a
-failure. It stops when --stop-file appears (the deploy driver writes the deploy's wall time
-in seconds into it), or after --max-seconds or --max-requests, and prints one JSON line:
-requests, failures, a sample of errors, the releases that answered and the deploy's wall time.
-Exit status 1 when a request failed or fewer than --min-requests were made.
+Runs on the app host with the standard library only. --url asks through nginx as a user does
+(HTTPS without certificate verification: the test sites' certificates are self-signed).
+Each request opens a new connection, as a proxy does after the app closed an idle one, so a
+moment without a listener shows up as a failure. It stops when --stop-file appears (the
+deploy driver writes the deploy's wall time in seconds into it), or after --max-seconds or
+--max-requests, and prints one JSON line: requests, failures, a sample of errors, the
+releases that answered and the deploy's wall time. Exit status 1 when a request failed or
+fewer than --min-requests were made.
 """
 
 import argparse
@@ -13,7 +15,9 @@ import http.client
 import json
 import os
 import socket
+import ssl
 import threading
+import urllib.parse
 import time
 
 
@@ -47,10 +51,21 @@ class Load:
             self.next_slot = slot + self.interval
         time.sleep(max(0.0, slot - time.monotonic()))
 
+    def connection(self):
+        if self.args.socket:
+            return UnixHTTPConnection(self.args.socket, self.args.timeout), self.args.path
+        url = urllib.parse.urlsplit(self.args.url)
+        if url.scheme == "https":
+            context = ssl._create_unverified_context()  # noqa: S323 - self-signed test sites
+            connection = http.client.HTTPSConnection(url.netloc, timeout=self.args.timeout, context=context)
+        else:
+            connection = http.client.HTTPConnection(url.netloc, timeout=self.args.timeout)
+        return connection, url.path or "/"
+
     def one_request(self):
-        connection = UnixHTTPConnection(self.args.socket, self.args.timeout)
+        connection, path = self.connection()
         try:
-            connection.request("GET", self.args.path)
+            connection.request("GET", path)
             response = connection.getresponse()
             body = response.read()
             if response.status != 200:
@@ -87,8 +102,10 @@ class Load:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--socket", required=True, help="the app's Unix socket")
-    parser.add_argument("--path", default="/ready", help="path to request (its JSON names the release)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--socket", help="the app's Unix socket")
+    target.add_argument("--url", help="http(s) URL to request instead, e.g. through nginx")
+    parser.add_argument("--path", default="/ready", help="path to request on --socket (its JSON names the release)")
     parser.add_argument("--stop-file", required=True, help="stop once this file exists")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rate", type=float, default=150.0, help="requests per second, all workers together")
