@@ -6,7 +6,7 @@
 #   failed requests, and requests/s of the app's JSON endpoint through nginx+TLS vs straight
 #   to gunicorn (wrk, same workers, same run, keep-alive on both) with their ratio.
 # Environment: BENCH_RUNS=3 (runs per figure), BENCH_COLD_RUNS=$BENCH_RUNS (each is a fresh
-# container), BENCH_DISTRO=debian12, BENCH_SECONDS=10 (per wrk run), BENCH_CONNECTIONS=16.
+# container; 0 converges one without timing it), BENCH_DISTRO=debian12, BENCH_SECONDS=10 (per wrk run), BENCH_CONNECTIONS=16.
 # The apt and pip caches under .cache are shared with the Molecule runs: a cold converge
 # installs from them when they are warm (the table says which).
 set -euo pipefail
@@ -32,7 +32,9 @@ since() { python3 -c 'import sys; print(round(float(sys.argv[2]) - float(sys.arg
 record() { printf '%s\t%s\n' "$1" "$2" >>"$RESULTS"; }
 values() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$RESULTS"; }
 total() { values "$1" | awk '{ n += $1 } END { print n + 0 }'; }
-median() { values "$1" | python3 -c 'import statistics, sys; print(round(statistics.median(map(float, sys.stdin.read().split())), 1))'; }
+median() {
+  values "$1" | python3 -c 'import statistics, sys; v = [float(x) for x in sys.stdin.read().split()]; print(round(statistics.median(v), 1) if v else "not run")'
+}
 runs() { values "$1" | paste -sd' '; }
 
 write_inventory() {
@@ -72,7 +74,7 @@ EOF
 start_container() {
   docker rm -f "$NAME" >/dev/null 2>&1 || true
   mkdir -p "$PROJECT_DIR/.cache/apt-archives/$DISTRO/partial" "$PROJECT_DIR/.cache/pip/$DISTRO"
-  docker run -d --name "$NAME" --hostname "$NAME" --label fastops.test=true \
+  docker run -d --name "$NAME" --hostname "$NAME" --label fastops.bench=true \
     --cap-add SYS_ADMIN --cap-add NET_ADMIN --cgroupns=host \
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock \
     -v "$PROJECT_DIR/.cache/apt-archives/$DISTRO:/var/cache/apt/archives:rw" \
@@ -97,8 +99,14 @@ playbook() {
 
 changed_count() { grep -Eo 'changed=[0-9]+' "$1" | tail -n 1 | cut -d= -f2; }
 
+# BENCH_COLD_RUNS=0 converges one container without timing it (to measure the rest quickly).
 bench_cold() {
   local i start
+  if [ "$COLD_RUNS" -eq 0 ]; then
+    start_container
+    playbook cold-untimed site.yml
+    return
+  fi
   for i in $(seq 1 "$COLD_RUNS"); do
     start_container
     start=$(now)

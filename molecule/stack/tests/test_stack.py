@@ -32,7 +32,7 @@ STACK_UNITS = [
 def request(host, method, path):
     """(status, parsed JSON or text) of one request through nginx and TLS."""
     out = host.run(f"curl -sk --max-time 10 -X {method} -w '\\n%{{http_code}}' '{SITE}{path}'")
-    body, _, status = out.stdout.rpartition("\n")
+    body, _newline, status = out.stdout.rpartition("\n")
     try:
         return int(status or 0), json.loads(body)
     except ValueError:
@@ -127,7 +127,7 @@ def test_celery_task_runs_through_redis_and_records_in_postgresql(host):
     task = body["task_id"]
 
     def done():
-        _, state = request(host, "GET", f"/tasks/{task}")
+        state = request(host, "GET", f"/tasks/{task}")[1]
         return state if isinstance(state, dict) and state.get("done") else None
 
     state = wait_for(done, 30, interval=1)
@@ -137,11 +137,11 @@ def test_celery_task_runs_through_redis_and_records_in_postgresql(host):
 
 def test_dramatiq_task_runs_through_redis(host):
     report = uuid.uuid4().hex
-    status, _ = request(host, "POST", f"/reports/{report}")
+    status = request(host, "POST", f"/reports/{report}")[0]
     assert status == 200
 
     def done():
-        _, state = request(host, "GET", f"/reports/{report}")
+        state = request(host, "GET", f"/reports/{report}")[1]
         return isinstance(state, dict) and state.get("done")
 
     assert wait_for(done, 30, interval=1), journal(host, "'demo-reports@*'")
@@ -165,7 +165,7 @@ def test_killed_gunicorn_master_is_replaced_within_10_s(host):
 def test_postgresql_restart_needs_no_app_restart(host):
     web = host.check_output("systemctl show -P MainPID demo-web.service")
     host.check_output("systemctl restart postgresql")
-    statuses = [request(host, "GET", "/items/count")[0] for _ in range(20)]
+    statuses = [request(host, "GET", "/items/count")[0] for _attempt in range(20)]
     assert statuses == [200] * 20, (statuses, app_journal(host))
     assert host.check_output("systemctl show -P MainPID demo-web.service") == web
 
