@@ -70,6 +70,8 @@ def test_deploy_ships_a_code_only_change_and_rollback_returns(host):
     releases = evidence(host, "releases.json")
     assert releases["deployed"] != releases["before"], releases
     assert releases["rolled_back"] == releases["before"], releases
+    before, after = releases["socket_listening_since"]
+    assert before == after, "the deploy restarted demo-web.socket: connections were refused meanwhile"
     assert evidence(host, "playbook-deploy-vvv.json")["changed"] > 0
     last = json.loads(host.file("/srv/demo/last-deploy.json").content_string)
     assert last["live_release"] == releases["before"].rsplit("/", 1)[-1], last
