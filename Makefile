@@ -43,6 +43,6 @@ demo-destroy: ## Remove the demo container
 bench: ## Measured figures of the single-host stack (medians of BENCH_RUNS=3), the README's table
 	@scripts/bench.sh
 
-clean: ## Remove test containers and the molecule state (keeps venv and images)
-	-@docker rm -f $$(docker ps -aq --filter label=fastops.test=true) 2>/dev/null
+clean: ## Remove test and bench containers and the molecule state (keeps venv and images)
+	-@docker rm -f $$(docker ps -aq --filter label=fastops.test=true) $$(docker ps -aq --filter label=fastops.bench=true) 2>/dev/null
 	rm -rf .cache/molecule .cache/harness/logs

@@ -6,9 +6,10 @@
 #   failed requests, and requests/s of the app's JSON endpoint through nginx+TLS vs straight
 #   to gunicorn (wrk, same workers, same run, keep-alive on both) with their ratio.
 # Environment: BENCH_RUNS=3 (runs per figure), BENCH_COLD_RUNS=$BENCH_RUNS (each is a fresh
-# container; 0 converges one without timing it), BENCH_DISTRO=debian12, BENCH_SECONDS=10 (per wrk run), BENCH_CONNECTIONS=16.
+# container; 0 converges one without timing it), BENCH_DISTRO=debian12, BENCH_SECONDS=10
+# (per wrk run), BENCH_CONNECTIONS=16, BENCH_KEEP=1 (leave the container running).
 # The apt and pip caches under .cache are shared with the Molecule runs: a cold converge
-# installs from them when they are warm (the table says which).
+# installs from them when they are warm (the report prints their size at the start).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -159,6 +160,10 @@ bench_code_only() {
     docker exec "$NAME" sh -c "echo $(values code_only | tail -n 1) >/var/tmp/fastops-bench/done"
     wait "$load" || true
     docker exec "$NAME" cat /var/tmp/fastops-bench/load.json >"$WORK/load-$i.json"
+    # What nginx said about the requests that failed (empty when none did).
+    docker exec "$NAME" sh -c 'grep -h "upstream" /var/log/nginx/demo.error.log || true' \
+      >"$WORK/nginx-upstream-errors-$i.log"
+    docker exec "$NAME" truncate -s 0 /var/log/nginx/demo.error.log
     record code_only_requests "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' "$WORK/load-$i.json")"
     record code_only_failures "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"])' "$WORK/load-$i.json")"
   done
@@ -187,6 +192,7 @@ report() {
   direct="$(median rps_direct)"
   echo
   echo "fastops.stack bench — $DISTRO container, $(nproc) cores, $(date -u +%Y-%m-%d); median of the runs shown"
+  echo "caches at the start: $CACHES"
   echo
   echo "| Figure | Median | Runs | Target |"
   echo "| --- | ---: | --- | --- |"
@@ -199,16 +205,27 @@ report() {
   echo "| Requests/s, GET /ready straight to gunicorn | $direct | $(runs rps_direct) | — |"
   echo "| Ratio nginx+TLS / direct | $(python3 -c "print(round($nginx / $direct, 2))") | | ≥ 0.85 |"
   echo
+  echo "nginx's upstream errors during the code-only redeploys (none means none):"
+  cat "$WORK"/nginx-upstream-errors-*.log | sed -E 's/^.*\[error\] [0-9]+#[0-9]+: \*[0-9]+ //; s/, client: .*//' \
+    | sort | uniq -c | sort -rn | head -n 5
+  echo
   echo "Per-role time of the first no-change site.yml (ansible.posix.profile_roles):"
   sed -n '/^ROLES RECAP/,$p' "$WORK/site-noop-1.log" | grep -E ' -+ [0-9.]+s$' || true
 }
 
 activate_venv
 docker_up
-trap 'docker rm -f "$NAME" >/dev/null 2>&1 || true; docker_down' EXIT
+# BENCH_KEEP=1 leaves the converged container (and the engine) running for a look inside.
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+  trap 'log "kept $NAME (docker rm -f $NAME removes it)"' EXIT
+else
+  trap 'docker rm -f "$NAME" >/dev/null 2>&1 || true; docker_down' EXIT
+fi
 "$PROJECT_DIR/scripts/images.sh" "$DISTRO"
 mkdir -p "$WORK"
 : >"$RESULTS"
+rm -f "$WORK"/nginx-upstream-errors-*.log
+CACHES="apt $(find "$PROJECT_DIR/.cache/apt-archives/$DISTRO" -name '*.deb' 2>/dev/null | wc -l) packages, pip $(du -sh "$PROJECT_DIR/.cache/pip/$DISTRO" 2>/dev/null | cut -f1)"
 write_inventory
 bench_cold
 bench_no_change
