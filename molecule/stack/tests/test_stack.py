@@ -57,7 +57,8 @@ def app_journal(host):
 def test_playbooks_at_vvv_show_no_secret(host, run):
     result = evidence(host, f"playbook-{run}.json")
     assert result["rc"] == 0, result["tail"]
-    assert result["lines"] > 1000, result
+    # At -vvv even the shortest of them (rollback.yml) prints hundreds of lines; a plain run about 60.
+    assert result["lines"] > 300, result
     assert result["secrets_shown"] == [], result["secrets_shown"]
 
 
