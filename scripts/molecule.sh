@@ -7,7 +7,7 @@
 #   MOLECULE_JOBS=2                        distros of one scenario run side by side
 # Per run, after clearing leftovers of an earlier one: create → prepare → converge →
 # idempotence → check (a --check --diff run on the converged host must report no change)
-# → side-effect → verify → destroy.
+# → side-effect → verify → destroy; a scenario's own scenario.test_sequence can leave steps out.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +66,22 @@ assert_check_mode_clean() {
   fi
 }
 
+# The steps of a scenario: its molecule.yml's scenario.test_sequence where it sets one (the
+# same list `molecule test` follows), else all of them; destroy always comes last, below.
+DEFAULT_STEPS="create prepare converge idempotence check side-effect verify"
+scenario_steps() {
+  python3 - "molecule/$1/molecule.yml" "$DEFAULT_STEPS" <<'PY'
+import sys
+
+import yaml
+
+known = sys.argv[2].split()
+sequence = (yaml.safe_load(open(sys.argv[1])).get("scenario") or {}).get("test_sequence")
+steps = [step.replace("_", "-") for step in sequence] if sequence else known
+print(" ".join(step for step in steps if step in known))
+PY
+}
+
 run_one() {
   local scenario="$1" distro="$2"
   local log="$LOG_DIR/molecule-$scenario-$distro.log" start step rc=0
@@ -78,7 +94,7 @@ run_one() {
   # Leftovers of an interrupted run: its containers and Molecule's half-pruned state.
   remove_test_containers "fastops-$scenario-$distro"
   rm -rf "$MOLECULE_EPHEMERAL_DIRECTORY"
-  for step in create prepare converge idempotence check side-effect verify; do
+  for step in $(scenario_steps "$scenario"); do
     echo "=== molecule $step ($scenario, $distro) at +$(( $(date +%s) - start ))s" >>"$log"
     if [ "$step" = check ]; then
       assert_check_mode_clean "$LOG_DIR/molecule-$scenario-$distro-check.log" >>"$log" 2>&1 || rc=1
