@@ -7,7 +7,7 @@
 #   to gunicorn (wrk, same workers, same run, keep-alive on both) with their ratio.
 # Environment: BENCH_RUNS=3 (runs per figure), BENCH_COLD_RUNS=$BENCH_RUNS (each is a fresh
 # container; 0 converges one without timing it), BENCH_DISTRO=debian12, BENCH_SECONDS=10
-# (per wrk run), BENCH_CONNECTIONS=16, BENCH_KEEP=1 (leave the container running).
+# (per wrk run), BENCH_CONNECTIONS=16, BENCH_KEEP=1 (leave the container running), BENCH_STEPS.
 # The apt and pip caches under .cache are shared with the Molecule runs: a cold converge
 # installs from them when they are warm (the report prints their size at the start).
 set -euo pipefail
@@ -21,6 +21,8 @@ DISTRO="${BENCH_DISTRO:-debian12}"
 SECONDS_PER_LOAD="${BENCH_SECONDS:-10}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 NAME=fastops-bench
+# BENCH_STEPS="throughput" re-measures one figure on the container a BENCH_KEEP=1 run left.
+STEPS="${BENCH_STEPS:-cold no_change code_only throughput}"
 WORK="$STATE_DIR/bench"
 INVENTORY="$WORK/inventory"
 RESULTS="$WORK/results.tsv"
@@ -31,6 +33,7 @@ APP_TCP=127.0.0.1:8000
 now() { date +%s.%N; }
 since() { python3 -c 'import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))' "$1" "$(now)"; }
 record() { printf '%s\t%s\n' "$1" "$2" >>"$RESULTS"; }
+forget() { local key; for key in "$@"; do sed -i "/^$key\t/d" "$RESULTS"; done; }
 values() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$RESULTS"; }
 total() { values "$1" | awk '{ n += $1 } END { print n + 0 }'; }
 median() {
@@ -103,6 +106,7 @@ changed_count() { grep -Eo 'changed=[0-9]+' "$1" | tail -n 1 | cut -d= -f2; }
 # BENCH_COLD_RUNS=0 converges one container without timing it (to measure the rest quickly).
 bench_cold() {
   local i start
+  forget cold
   if [ "$COLD_RUNS" -eq 0 ]; then
     start_container
     playbook cold-untimed site.yml
@@ -119,6 +123,7 @@ bench_cold() {
 
 bench_no_change() {
   local i start
+  forget site_noop site_noop_changed deploy_noop deploy_noop_changed
   for i in $(seq 1 "$RUNS"); do
     start=$(now)
     if [ "$i" -eq 1 ]; then
@@ -141,6 +146,8 @@ bench_no_change() {
 # same dependencies and migrations, while a bounded client asks through nginx.
 bench_code_only() {
   local i start src load
+  forget code_only code_only_requests code_only_failures
+  rm -f "$WORK"/nginx-upstream-errors-*.log
   docker exec "$NAME" mkdir -p /var/tmp/fastops-bench
   docker cp tests/benchmarks/zero_downtime.py "$NAME:/var/tmp/fastops-bench/zero_downtime.py"
   for i in $(seq 1 "$RUNS"); do
@@ -172,6 +179,7 @@ bench_code_only() {
 # wrk in the container against both listeners, alternating, same connections and duration.
 bench_throughput() {
   local i target rps errors
+  forget rps_nginx rps_direct errors_nginx errors_direct
   docker exec "$NAME" sh -c 'command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null'
   for i in $(seq 1 "$RUNS"); do
     for target in nginx direct; do
@@ -179,9 +187,12 @@ bench_throughput() {
       [ "$target" = direct ] && url="http://$APP_TCP/ready"
       docker exec "$NAME" wrk -t 2 -c "$CONNECTIONS" -d "${SECONDS_PER_LOAD}s" "$url" >"$WORK/wrk-$target-$i.log"
       rps="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-$target-$i.log")"
-      errors="$(awk '/Non-2xx|Socket errors/ { n++ } END { print n + 0 }' "$WORK/wrk-$target-$i.log")"
-      [ "$errors" -eq 0 ] || die "wrk saw errors against $url (see $WORK/wrk-$target-$i.log)"
+      # Socket errors straight to gunicorn are mostly workers recycled by max_requests closing
+      # kept-alive connections (nginx retries those); they are counted, not hidden.
+      errors="$(awk '/^Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' \
+        "$WORK/wrk-$target-$i.log")"
       record "rps_$target" "$rps"
+      record "errors_$target" "$errors"
     done
   done
 }
@@ -201,8 +212,8 @@ report() {
   echo "| No-change deploy.yml | $(median deploy_noop) s | $(runs deploy_noop) (changed: $(runs deploy_noop_changed)) | — |"
   echo "| Code-only redeploy (deploy.yml, one changed file) | $(median code_only) s | $(runs code_only) | ≤ 30 s |"
   echo "| Failed requests during those redeploys (through nginx) | $(total code_only_failures) of $(total code_only_requests) | | 0 |"
-  echo "| Requests/s, GET /ready through nginx + TLS | $nginx | $(runs rps_nginx) | — |"
-  echo "| Requests/s, GET /ready straight to gunicorn | $direct | $(runs rps_direct) | — |"
+  echo "| Requests/s, GET /ready through nginx + TLS | $nginx | $(runs rps_nginx) (errors: $(runs errors_nginx)) | — |"
+  echo "| Requests/s, GET /ready straight to gunicorn | $direct | $(runs rps_direct) (errors: $(runs errors_direct)) | — |"
   echo "| Ratio nginx+TLS / direct | $(python3 -c "print(round($nginx / $direct, 2))") | | ≥ 0.85 |"
   echo
   echo "nginx's upstream errors during the code-only redeploys (none means none):"
@@ -223,12 +234,8 @@ else
 fi
 "$PROJECT_DIR/scripts/images.sh" "$DISTRO"
 mkdir -p "$WORK"
-: >"$RESULTS"
-rm -f "$WORK"/nginx-upstream-errors-*.log
+touch "$RESULTS"
 CACHES="apt $(find "$PROJECT_DIR/.cache/apt-archives/$DISTRO" -name '*.deb' 2>/dev/null | wc -l) packages, pip $(du -sh "$PROJECT_DIR/.cache/pip/$DISTRO" 2>/dev/null | cut -f1)"
 write_inventory
-bench_cold
-bench_no_change
-bench_code_only
-bench_throughput
+for step in $STEPS; do "bench_$step"; done
 report | tee "$WORK/report.md"
