@@ -15,10 +15,12 @@ def test_example_passes_validation(run_role, example, tmp_path):
     # the playbook's directory (the test's play runs from tmp_path).
     (tmp_path.parent / "dist").mkdir(exist_ok=True)
     (tmp_path.parent / "dist" / "api-1.4.0.tar.gz").write_bytes(b"")
-    # The endpoint the postgresql role publishes in a play, and the vault variable the example names.
+    # What the inventory's postgresql group would give (this play has no such host).
     role_vars.update(
-        postgresql_endpoint={"host": "127.0.0.1", "port": 5432, "databases": {"app": "app"}},
-        vault_api_db_password="example-password",
+        python_app_database_host="127.0.0.1",
+        python_app_database_user="app",
+        python_app_database_password="example-password",
+        python_app_alembic_backup_host="localhost",
     )
     result = run_role("python_app", role_vars)
     assert not result.failed_at_validation, result.output

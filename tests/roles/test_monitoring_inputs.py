@@ -63,7 +63,8 @@ EMAIL = {
             id="redis-exporter-without-password",
         ),
         pytest.param(
-            {"monitoring_server_host": "prometheus-1"},
+            # With the server elsewhere this host listens on its private address, which it states.
+            {"monitoring_server_host": "prometheus-1", "fastops_private_address": "10.0.0.5"},
             "monitoring_server_host: must be a host of the inventory, got 'prometheus-1'",
             id="unknown-server-host",
         ),

@@ -2,6 +2,7 @@
 a WebSocket echo, a Celery and a Dramatiq task round trip and static files."""
 
 import os
+import socket
 import time
 
 import redis
@@ -53,13 +54,20 @@ def database_probe():
 def health():
     checks = {"database": check(database_probe), "redis": check(redis_client.ping)}
     healthy = all(value == "ok" for value in checks.values())
-    body = {"status": "healthy" if healthy else "unhealthy", "checks": checks, "release": release_id(), "env": SYS_ENV}
+    body = {
+        "status": "healthy" if healthy else "unhealthy",
+        "checks": checks,
+        "release": release_id(),
+        "env": SYS_ENV,
+        "host": socket.gethostname(),
+    }
     return JSONResponse(body, status_code=200 if healthy else 503)
 
 
 @app.get("/ready")
 def ready():
-    return {"ready": True, "release": release_id()}
+    # The host name tells which server of a load-balanced pool answered.
+    return {"ready": True, "release": release_id(), "host": socket.gethostname()}
 
 
 @app.get("/metrics")
