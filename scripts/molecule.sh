@@ -3,7 +3,8 @@
 #   molecule.sh [scenario ...]      default: every scenario under molecule/
 # Environment:
 #   MOLECULE_DISTROS="debian12 debian13"   distros to run each scenario on (default both;
-#                                          MOLECULE_DISTRO=<one> narrows it to one)
+#                                          MOLECULE_DISTRO=<one> narrows it to one; a scenario's
+#                                          file molecule/<scenario>/distros narrows it further)
 #   MOLECULE_JOBS=2                        distros of one scenario run side by side
 # Per run, after clearing leftovers of an earlier one: create → prepare → converge →
 # idempotence → check (a --check --diff run on the converged host must report no change)
@@ -129,11 +130,20 @@ trap 'restore_kernel_settings; docker_down' EXIT
 "$PROJECT_DIR/scripts/images.sh" $DISTROS
 remove_test_containers fastops-
 
+# The distros a scenario runs on: DISTROS, narrowed by the scenario's own `distros` file if it
+# has one (the multinode fleet runs on one distro).
+scenario_distros() {
+  local distro
+  for distro in $DISTROS; do
+    if [ ! -f "molecule/$1/distros" ] || grep -qw "$distro" "molecule/$1/distros"; then echo "$distro"; fi
+  done
+}
+
 failed=0
 for scenario in "${scenarios[@]}"; do
   [ -f "molecule/$scenario/molecule.yml" ] || die "no Molecule scenario '$scenario' (molecule/$scenario/molecule.yml)"
   running=0
-  for distro in $DISTROS; do
+  for distro in $(scenario_distros "$scenario"); do
     run_one "$scenario" "$distro" &
     running=$((running + 1))
     if [ "$running" -ge "$JOBS" ]; then wait -n || failed=1; running=$((running - 1)); fi

@@ -25,5 +25,16 @@ def prometheus_query(host, promql):
     return prometheus_api(host, "/api/v1/query?query=" + promql.replace(" ", "%20"))["result"]
 
 
+def request(host, url, method="GET"):
+    """(status, parsed JSON or text) of one request made with curl on the host (new connection,
+    certificate not checked: the test sites are self-signed)."""
+    out = host.run(f"curl -sk --max-time 10 -X {method} -w '\\n%{{http_code}}' '{url}'")
+    body, _newline, status = out.stdout.rpartition("\n")
+    try:
+        return int(status or 0), json.loads(body)
+    except ValueError:
+        return int(status or 0), body
+
+
 def journal(host, unit, lines=30):
     return host.run(f"journalctl -u {unit} -n {lines} --no-pager").stdout

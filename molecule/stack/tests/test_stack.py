@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from polling import journal, prometheus_api, wait_for
+from polling import request as http_request
 
 SITE = "https://localhost"
 EVIDENCE = "/var/tmp/fastops-test"
@@ -31,12 +32,7 @@ STACK_UNITS = [
 
 def request(host, method, path):
     """(status, parsed JSON or text) of one request through nginx and TLS."""
-    out = host.run(f"curl -sk --max-time 10 -X {method} -w '\\n%{{http_code}}' '{SITE}{path}'")
-    body, _newline, status = out.stdout.rpartition("\n")
-    try:
-        return int(status or 0), json.loads(body)
-    except ValueError:
-        return int(status or 0), body
+    return http_request(host, SITE + path, method)
 
 
 def evidence(host, name):
