@@ -25,7 +25,7 @@ unit: ## pytest for the plugins (modules, module_utils, filters)
 inputs: ## Role input validation: bad variables fail before any change
 	@scripts/inputs.sh
 
-molecule: ## All Molecule scenarios on debian12 and debian13; S=<scenario> for one
+molecule: ## All Molecule scenarios (debian12, debian13, as each scenario's distros allow); S=<scenario> for one
 	@scripts/molecule.sh $(S)
 
 images: ## Build (or reuse) the fastops/debian12 and fastops/debian13 test images

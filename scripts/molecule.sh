@@ -5,7 +5,7 @@
 #   MOLECULE_DISTROS="debian12 debian13"   distros to run each scenario on (default both;
 #                                          MOLECULE_DISTRO=<one> narrows it to one; a scenario's
 #                                          file molecule/<scenario>/distros narrows it further)
-#   MOLECULE_JOBS=2                        distros of one scenario run side by side
+#   MOLECULE_JOBS=2                        runs side by side (any scenario, any distro)
 # Per run, after clearing leftovers of an earlier one: create → prepare → converge →
 # idempotence → check (a --check --diff run on the converged host must report no change)
 # → side-effect → verify → destroy; a scenario's own scenario.test_sequence can leave steps out.
@@ -139,15 +139,39 @@ scenario_distros() {
   done
 }
 
-failed=0
+# One queue of (scenario, distro) runs, MOLECULE_JOBS at a time, so that a long run (the
+# multinode fleet) overlaps with shorter ones. Runs that share an apt archive (same distro)
+# never overlap: apt locks its archive directory (multinode's hosts have archives of their own).
+queue=()
 for scenario in "${scenarios[@]}"; do
   [ -f "molecule/$scenario/molecule.yml" ] || die "no Molecule scenario '$scenario' (molecule/$scenario/molecule.yml)"
-  running=0
-  for distro in $(scenario_distros "$scenario"); do
-    run_one "$scenario" "$distro" &
-    running=$((running + 1))
-    if [ "$running" -ge "$JOBS" ]; then wait -n || failed=1; running=$((running - 1)); fi
-  done
-  while [ "$running" -gt 0 ]; do wait -n || failed=1; running=$((running - 1)); done
+  for distro in $(scenario_distros "$scenario"); do queue+=("$scenario $distro"); done
+done
+# A scenario whose hosts mount apt-archives/<scenario>-<host> has archives of its own.
+archive_of() { if grep -q "apt-archives/$1-" "molecule/$1/molecule.yml"; then echo "$1"; else echo "$2"; fi; }
+
+failed=0
+declare -A busy=()  # pid -> apt archive in use
+while [ "${#queue[@]}" -gt 0 ] || [ "${#busy[@]}" -gt 0 ]; do
+  started=""
+  if [ "${#busy[@]}" -lt "$JOBS" ]; then
+    for i in "${!queue[@]}"; do
+      # shellcheck disable=SC2086  # "scenario distro" splits into the two arguments
+      archive="$(archive_of ${queue[$i]})"
+      if [[ " ${busy[*]} " != *" $archive "* ]]; then
+        # shellcheck disable=SC2086
+        run_one ${queue[$i]} &
+        busy[$!]="$archive"
+        unset "queue[$i]"
+        queue=("${queue[@]}")
+        started=yes
+        break
+      fi
+    done
+  fi
+  if [ -z "$started" ]; then
+    wait -n -p finished || failed=1
+    unset "busy[$finished]"
+  fi
 done
 exit "$failed"
