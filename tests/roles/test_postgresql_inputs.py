@@ -64,6 +64,11 @@ USERS = [{"name": "app", "password": "secret"}]
             id="unknown-reader",
         ),
         pytest.param(
+            {"postgresql_tls_enabled": True, "postgresql_tls_cert_file": "/etc/ssl/db.pem"},
+            "postgresql_tls_cert_file: is set (/etc/ssl/db.pem), so postgresql_tls_key_file and postgresql_tls_ca_file",
+            id="tls-certificate-without-key-and-ca",
+        ),
+        pytest.param(
             {"postgresql_users": [{"name": "monitor", "password": "x", "member_of": ["pg_monitor", "postgres"]}]},
             "member_of",
             id="member-of-a-non-predefined-role",

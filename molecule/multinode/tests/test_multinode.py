@@ -107,6 +107,27 @@ def test_pg_hba_lets_in_exactly_the_app_and_worker_hosts():
         assert ADDRESS[short] not in hba
 
 
+def test_app_connections_to_postgresql_are_encrypted(host):
+    request(host, "GET", "/health")
+    query = (
+        "SELECT count(*) || ' ' || bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)"
+        f" WHERE a.usename = '{APP}' AND a.client_addr IS NOT NULL"
+    )
+    count, encrypted = node("db1").check_output(f'runuser -u postgres -- psql -tAc "{query}"').split()
+    assert int(count) > 0
+    assert encrypted == "t"
+
+
+def test_an_unencrypted_login_from_an_app_host_is_refused():
+    attempt = node("app1").run(
+        f"/srv/{APP}/current/.venv/bin/python -c \"import psycopg2; psycopg2.connect(host='{ADDRESS['db1']}',"
+        f" dbname='{APP}', user='{APP}', password='not-needed', sslmode='disable', connect_timeout=5)\""
+    )
+    assert attempt.rc != 0
+    assert "no pg_hba.conf entry" in attempt.stderr, attempt.stderr
+    assert "no encryption" in attempt.stderr, attempt.stderr
+
+
 @pytest.mark.parametrize(
     ("source", "target", "port"),
     [
