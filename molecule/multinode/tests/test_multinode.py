@@ -115,7 +115,7 @@ def test_app_connections_to_postgresql_are_encrypted(host):
     )
     count, encrypted = node("db1").check_output(f'runuser -u postgres -- psql -tAc "{query}"').split()
     assert int(count) > 0
-    assert encrypted == "t"
+    assert encrypted == "true"
 
 
 def test_an_unencrypted_login_from_an_app_host_is_refused():
