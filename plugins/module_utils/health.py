@@ -42,6 +42,8 @@ class Target:
     def __init__(self, url=None, unix_socket=None, path="/", host="localhost"):
         self.unix_socket = unix_socket
         if unix_socket:
+            if path and not path.startswith("/"):
+                raise ValueError(f"path must start with '/', got {path!r}")
             self.scheme, self.host, self.port, self.path = "http", host, None, path or "/"
         else:
             parts = urlsplit(url)

@@ -309,6 +309,7 @@ def test_works_in_check_mode(run_module, base_url):
         ({"url": "http://x/", "backoff": 0.5}, "backoff must be 1 or more"),
         ({"url": "http://x/", "unix_socket": "/tmp/x.sock"}, "mutually exclusive"),
         ({}, "one of the following is required: url, unix_socket"),
+        ({"unix_socket": "/run/app/web.sock", "path": "health"}, "path must start with '/', got 'health'"),
     ],
 )
 def test_bad_parameters_fail_with_the_parameter_named(run_module, args, message):
