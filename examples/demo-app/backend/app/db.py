@@ -5,10 +5,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, create_engine, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from app.settings import DATABASE_URL
+from app.settings import DATABASE_REPLICA_URL, DATABASE_URL
 
 engine = create_engine(DATABASE_URL, pool_pre_ping=True, pool_size=5, max_overflow=5)
 Session = sessionmaker(engine)
+replica_engine = create_engine(DATABASE_REPLICA_URL, pool_pre_ping=True, pool_size=2, max_overflow=2)
 
 
 class Base(DeclarativeBase):

@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client import multiprocess
 from sqlalchemy import func, select, text
 
-from app.db import Item, Session, TaskRun, engine
+from app.db import Item, Session, TaskRun, engine, replica_engine
 from app.settings import REDIS_URL, STATIC_DIR, SYS_ENV, release_id
 from app.reports import build_report, report_done
 from app.worker import add
@@ -93,6 +93,16 @@ def create_item(name: str):
 def count_items():
     with Session() as session:
         return {"count": session.scalar(select(func.count()).select_from(Item))}
+
+
+@app.get("/items/count/replica")
+def count_items_on_replica():
+    # Which server answered, and whether it is a read-only standby.
+    with replica_engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT count(*), pg_is_in_recovery(), host(inet_server_addr()) FROM items")
+        ).one()
+    return {"count": row[0], "standby": row[1], "server": row[2]}
 
 
 @app.post("/tasks/add")

@@ -1,0 +1,114 @@
+"""db2, the streaming standby of db1: rows arrive within seconds, writes are refused, the app's
+read-only URL reads there, the second converge did not clone it again, a stopped WAL receiver
+fires the alert, and (last: it changes the fleet) promote.yml makes it the primary after db1 is
+stopped, with the app writing again."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+from fleet import fleet_host
+from polling import prometheus_query, wait_for
+from polling import request as http_request
+
+testinfra_hosts = ["ansible://fastops-multinode-lb1"]
+
+APP = "api"
+SITE = "https://fastops-multinode-lb1"
+DB2 = "172.31.250.32"
+
+
+def node(short):
+    return fleet_host(f"fastops-multinode-{short}")
+
+
+def psql(short, sql, database=APP):
+    return node(short).run(f'runuser -u postgres -- psql -d {database} -tAc "{sql}"')
+
+
+def test_a_row_written_on_the_primary_reaches_the_standby_within_5_seconds():
+    name = uuid.uuid4().hex
+    assert psql("db1", f"INSERT INTO items (name) VALUES ('{name}')").rc == 0
+    started = time.monotonic()
+    seen = wait_for(lambda: psql("db2", f"SELECT count(*) FROM items WHERE name = '{name}'").stdout.strip() == "1", 5)
+    print(f"row visible on db2 after {time.monotonic() - started:.2f} s")
+    assert seen
+
+
+def test_a_write_on_the_standby_is_refused():
+    attempt = psql("db2", "INSERT INTO items (name) VALUES ('refused')")
+    assert attempt.rc != 0
+    assert "read-only transaction" in attempt.stderr, attempt.stderr
+
+
+def test_the_apps_read_only_url_reads_from_the_standby(host):
+    status, body = http_request(host, SITE + "/items/count/replica", "GET")
+    assert status == 200, body
+    assert body["standby"] is True, body
+    assert body["server"] == DB2, body
+    env = node("app1").file(f"/etc/{APP}/env").content_string
+    assert f"@{DB2}:5432/{APP}" in env
+
+
+def test_the_second_converge_did_not_clone_the_standby_again():
+    db2 = node("db2")
+    clone = json.loads(db2.file("/var/lib/postgresql/fastops-standby.json").content_string)
+    assert clone["cloned_from"] == "fastops-multinode-db1"
+    # Cloned by the first converge: the side effect's first run (after idempotence) is newer.
+    limit_run = node("app2").file("/var/tmp/fastops-test/playbook-limit-app2.json").mtime
+    cloned = time.mktime(time.strptime(clone["cloned_at"], "%Y%m%dT%H%M%SZ")) - time.timezone
+    assert cloned < limit_run.timestamp()
+    started = psql("db2", "SELECT extract(epoch FROM pg_postmaster_start_time())::int", "postgres").stdout
+    assert int(started) < limit_run.timestamp()
+
+
+def test_a_stopped_wal_receiver_fires_the_replica_alert():
+    mon1 = node("mon1")
+    assert psql("db2", "ALTER SYSTEM SET primary_conninfo = ''", "postgres").rc == 0
+    assert psql("db2", "SELECT pg_reload_conf()", "postgres").rc == 0
+    try:
+        query = 'ALERTS{alertname="PostgresqlReplicaNotStreaming",alertstate="firing"}'
+        firing = wait_for(lambda: prometheus_query(mon1, query), 90)
+        assert firing, "no firing alert"
+        assert firing[0]["metric"]["slot_name"] == "fastops_multinode_db2", firing
+    finally:
+        psql("db2", "ALTER SYSTEM RESET primary_conninfo", "postgres")
+        psql("db2", "SELECT pg_reload_conf()", "postgres")
+    streaming = "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"
+    assert wait_for(lambda: psql("db2", streaming, "postgres").stdout.strip() == "1", 30)
+
+
+def test_promote_makes_the_standby_the_primary_and_the_app_writes_again(host):
+    project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+    node("db1").run("systemctl stop postgresql@15-main")
+    stopped = time.monotonic()
+    run = subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory"),
+            "playbooks/promote.yml",
+            "-e",
+            "fastops_promote_host=fastops-multinode-db2",
+        ],
+        cwd=project,
+        env=dict(
+            os.environ,
+            ANSIBLE_CONFIG=os.path.join(project, "ansible.cfg"),
+            ANSIBLE_VAULT_PASSWORD_FILE=os.path.join(project, "inventories/vault-passwords/staging.example"),
+            ANSIBLE_NOCOLOR="1",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    written = wait_for(lambda: http_request(host, SITE + "/items?name=after-promotion", "POST")[0] == 200, 60)
+    print(f"promote.yml took {time.monotonic() - stopped:.0f} s from db1's stop to the app's first write")
+    assert written
+    assert psql("db2", "SELECT pg_is_in_recovery()", "postgres").stdout.strip() == "f"
+    assert psql("db2", "SELECT count(*) FROM items WHERE name = 'after-promotion'").stdout.strip() == "1"
