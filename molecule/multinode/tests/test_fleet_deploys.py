@@ -62,7 +62,7 @@ def test_the_load_saw_no_failed_request(host):
 
 
 def test_the_changed_release_went_live_on_every_host_under_one_id(host):
-    run = evidence(node("app2"), "playbook-deploy-v2.json")
+    run = evidence(host, "playbook-deploy-v2.json")
     assert run["rc"] == 0, run["tail"]
     assert run["secrets_shown"] == []
     entries = v2_entries()
