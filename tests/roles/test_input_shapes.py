@@ -52,6 +52,10 @@ CASES = [
     ("python_app", dict(APP, python_app_hooks_post_switch=[" "]), "empty ones in python_app_hooks_post", "path"),
     ("nginx", site(health_path="health"), "health_path, metrics_path and the paths", "path"),
     ("nginx", site(rate_limits=[{"path": "api/", "zone": "api"}]), "health_path, metrics_path and the paths", "path"),
+    ("python_app", dict(APP, python_app_switch_tasks="tasks/pool.yml"), "python_app_switch_tasks: must be", "path"),
+    ("python_app", dict(APP, python_app_release_time="2026-12-02"), "python_app_release_time: must be a UTC", "name"),
+    ("postgresql", {"postgresql_max_slot_wal_keep_size": "lots"}, "postgresql_max_slot_wal_keep_size", "number"),
+    ("postgresql", {"fastops_postgresql_primary": "db9"}, "postgresql_primary_host: must be a host", "name"),
     # Checks on the host, before any change.
     ("python_app", dict(APP, python_app_python="python9.9"), "python_app_python: 'python9.9' does not run", "host"),
 ]
