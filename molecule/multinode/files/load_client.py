@@ -22,8 +22,8 @@ def main():
     parser.add_argument("--path", default="/ready")
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--min", type=int, default=5000)
-    # Seconds each thread waits between two requests: 16 threads ask at most 80 times a second.
-    parser.add_argument("--pause", type=float, default=0.2)
+    # Seconds each thread waits between two requests: 16 threads ask at most 32 times a second.
+    parser.add_argument("--pause", type=float, default=0.5)
     parser.add_argument("--stop-file", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
