@@ -117,15 +117,25 @@ run_one() {
   return "$rc"
 }
 
+# 0: a fleet (hosts with apt archives of their own), 1: one distro only, 2: a role scenario.
+scenario_rank() {
+  if grep -q 'apt-archives/[a-z0-9_]*-' "$1/molecule.yml"; then echo 0
+  elif [ -f "$1/distros" ]; then echo 1
+  else echo 2; fi
+}
+
 scenarios=("$@")
 if [ "${#scenarios[@]}" -eq 0 ]; then
-  # The fleet scenarios (hosts with apt archives of their own) first: they are the longest, and
-  # the shorter ones fill the other slot meanwhile.
-  for f in molecule/*/molecule.yml; do
-    if grep -q 'apt-archives/[a-z0-9_]*-' "$f"; then scenarios+=("$(basename "$(dirname "$f")")"); fi
-  done
-  for f in molecule/*/molecule.yml; do
-    if ! grep -q 'apt-archives/[a-z0-9_]*-' "$f"; then scenarios+=("$(basename "$(dirname "$f")")"); fi
+  # Longest first, so that the short runs fill the other slot meanwhile and no long run is left
+  # alone at the end: the fleet (hosts with apt archives of their own), then the whole-product
+  # scenarios that run on one distro (a `distros` file), then the role scenarios.
+  for rank in 0 1 2; do
+    for dir in molecule/*/; do
+      dir="${dir%/}"
+      if [ -f "$dir/molecule.yml" ] && [ "$(scenario_rank "$dir")" = "$rank" ]; then
+        scenarios+=("$(basename "$dir")")
+      fi
+    done
   done
 fi
 
