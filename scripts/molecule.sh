@@ -2,9 +2,9 @@
 # Runs Molecule scenarios on the locally built images and prints how long each took.
 #   molecule.sh [scenario ...]      default: every scenario under molecule/
 # Environment:
-#   MOLECULE_DISTROS="debian12 debian13"   distros to run each scenario on (default both;
-#                                          MOLECULE_DISTRO=<one> narrows it to one; a scenario's
-#                                          file molecule/<scenario>/distros narrows it further)
+#   MOLECULE_DISTROS="debian12 debian13"   distros to run each scenario on (default: the
+#                                          scenario's file molecule/<scenario>/distros, else both;
+#                                          MOLECULE_DISTRO=<one> runs on that one, file or not)
 #   MOLECULE_JOBS=2                        runs side by side (any scenario, any distro)
 # Per run, after clearing leftovers of an earlier one: create → prepare → converge →
 # idempotence → check (a --check --diff run on the converged host must report no change)
@@ -117,25 +117,18 @@ run_one() {
   return "$rc"
 }
 
-# 0: a fleet (hosts with apt archives of their own), 1: one distro only, 2: a role scenario.
-scenario_rank() {
-  if grep -q 'apt-archives/[a-z0-9_]*-' "$1/molecule.yml"; then echo 0
-  elif [ -f "$1/distros" ]; then echo 1
-  else echo 2; fi
-}
+# Longest first, so that the short runs fill the other slot meanwhile and no long run is left
+# alone at the end; the scenarios not named here follow in name order.
+LONGEST_FIRST=(multinode stack python_app nginx)
 
 scenarios=("$@")
 if [ "${#scenarios[@]}" -eq 0 ]; then
-  # Longest first, so that the short runs fill the other slot meanwhile and no long run is left
-  # alone at the end: the fleet (hosts with apt archives of their own), then the whole-product
-  # scenarios that run on one distro (a `distros` file), then the role scenarios.
-  for rank in 0 1 2; do
-    for dir in molecule/*/; do
-      dir="${dir%/}"
-      if [ -f "$dir/molecule.yml" ] && [ "$(scenario_rank "$dir")" = "$rank" ]; then
-        scenarios+=("$(basename "$dir")")
-      fi
-    done
+  scenarios=("${LONGEST_FIRST[@]}")
+  for dir in molecule/*/; do
+    name="$(basename "$dir")"
+    if [ -f "$dir/molecule.yml" ] && [[ " ${LONGEST_FIRST[*]} " != *" $name "* ]]; then
+      scenarios+=("$name")
+    fi
   done
 fi
 
@@ -147,13 +140,15 @@ trap 'restore_kernel_settings; docker_down' EXIT
 "$PROJECT_DIR/scripts/images.sh" $DISTROS
 remove_test_containers fastops-
 
-# The distros a scenario runs on: DISTROS, narrowed by the scenario's own `distros` file if it
-# has one (the multinode fleet runs on one distro).
+# The distros a scenario runs on: MOLECULE_DISTROS (or MOLECULE_DISTRO) when set, else the
+# scenario's own `distros` file, else both. Each role is converged on both distros in every
+# full run: its own scenario on one, the fleet (Debian 12) or the stack (Debian 13) on the other.
 scenario_distros() {
-  local distro
-  for distro in $DISTROS; do
-    if [ ! -f "molecule/$1/distros" ] || grep -qw "$distro" "molecule/$1/distros"; then echo "$distro"; fi
-  done
+  if [ -n "${MOLECULE_DISTROS:-${MOLECULE_DISTRO:-}}" ] || [ ! -f "molecule/$1/distros" ]; then
+    echo "$DISTROS"
+  else
+    cat "molecule/$1/distros"
+  fi
 }
 
 # One queue of (scenario, distro) runs, MOLECULE_JOBS at a time, so that a long run (the
