@@ -1,6 +1,7 @@
 """db2, the streaming standby of db1: rows arrive within seconds, writes are refused, the app's
 read-only URL reads there, the second converge did not clone it again, a stopped WAL receiver
-fires the alert, and (last: it changes the fleet) promote.yml makes it the primary after db1 is
+fires the alert, a rebuild the primary refuses names its reason and leaves db2 serving, a rebuild
+clones it again, and (last: it changes the fleet) promote.yml makes it the primary after db1 is
 stopped, with the app writing again."""
 
 import json
@@ -21,6 +22,10 @@ testinfra_hosts = ["ansible://fastops-multinode-lb1"]
 APP = "api"
 SITE = "https://fastops-multinode-lb1"
 DB2 = "172.31.250.32"
+PROJECT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+HBA = "/etc/postgresql/15/main/pg_hba.conf"
+CLONE_RECORD = "/var/lib/postgresql/fastops-standby.json"
+STREAMING = "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"
 
 
 def node(short):
@@ -29,6 +34,39 @@ def node(short):
 
 def psql(short, sql, database=APP):
     return node(short).run(f'runuser -u postgres -- psql -d {database} -tAc "{sql}"')
+
+
+def playbook(*args):
+    """ansible-playbook against the scenario's inventory; results as JSON, so no line is wrapped."""
+    return subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory"),
+            *args,
+        ],
+        cwd=PROJECT,
+        env=dict(
+            os.environ,
+            ANSIBLE_CONFIG=os.path.join(PROJECT, "ansible.cfg"),
+            ANSIBLE_VAULT_PASSWORD_FILE=os.path.join(PROJECT, "inventories/vault-passwords/staging.example"),
+            ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+            ANSIBLE_NOCOLOR="1",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def rebuild_standby():
+    standby = os.path.join(os.path.dirname(__file__), os.pardir, "files", "standby.yml")
+    return playbook(standby, "-e", "postgresql_replica_rebuild=true")
+
+
+def clone_record():
+    return json.loads(node("db2").file(CLONE_RECORD).content_string)
 
 
 def test_a_row_written_on_the_primary_reaches_the_standby_within_5_seconds(capsys):
@@ -57,8 +95,7 @@ def test_the_apps_read_only_url_reads_from_the_standby():
 
 
 def test_the_second_converge_did_not_clone_the_standby_again():
-    db2 = node("db2")
-    clone = json.loads(db2.file("/var/lib/postgresql/fastops-standby.json").content_string)
+    clone = clone_record()
     assert clone["cloned_from"] == "fastops-multinode-db1"
     # Cloned by the first converge: the side effect's first run (after idempotence) is newer.
     limit_run = node("app2").file("/var/tmp/fastops-test/playbook-limit-app2.json").mtime
@@ -80,35 +117,49 @@ def test_a_stopped_wal_receiver_fires_the_replica_alert():
     finally:
         psql("db2", "ALTER SYSTEM RESET primary_conninfo", "postgres")
         psql("db2", "SELECT pg_reload_conf()", "postgres")
-    streaming = "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"
-    assert wait_for(lambda: psql("db2", streaming, "postgres").stdout.strip() == "1", 30)
+    assert wait_for(lambda: psql("db2", STREAMING, "postgres").stdout.strip() == "1", 30)
+
+
+def test_a_rebuild_the_primary_refuses_names_its_reason_and_leaves_the_standby_serving():
+    db1 = node("db1")
+    before = clone_record()
+    # The primary without db2's replication line, as after a wrong inventory.
+    assert db1.run(rf"sed -i 's|^\(hostssl\s\+replication\s.*{DB2}/32\)|#\1|' {HBA}").rc == 0
+    assert psql("db1", "SELECT pg_reload_conf()", "postgres").rc == 0
+    try:
+        run = rebuild_standby()
+    finally:
+        db1.run(rf"sed -i 's|^#\(hostssl\s\+replication\s\)|\1|' {HBA}")
+        psql("db1", "SELECT pg_reload_conf()", "postgres")
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output[-3000:]
+    assert "fastops-multinode-db2 is unchanged" in output, output[-3000:]
+    assert "no pg_hba.conf entry for replication connection from host" in output, output[-3000:]
+    assert "FAILED - RETRYING" not in output
+    assert clone_record() == before
+    assert psql("db2", "SELECT pg_is_in_recovery()", "postgres").stdout.strip() == "t"
+    assert wait_for(lambda: psql("db2", STREAMING, "postgres").stdout.strip() == "1", 30)
+
+
+def test_a_rebuild_clones_the_standby_again_and_keeps_the_replaced_data():
+    db2 = node("db2")
+    before = clone_record()
+    run = rebuild_standby()
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    after = clone_record()
+    assert after["cloned_at"] > before["cloned_at"], (before, after)
+    assert db2.file(f"/var/lib/postgresql/15/main.replaced-{after['cloned_at']}/PG_VERSION").exists
+    assert db2.file("/var/lib/postgresql/15/main/standby.signal").exists
+    assert wait_for(lambda: psql("db2", STREAMING, "postgres").stdout.strip() == "1", 30)
+    name = uuid.uuid4().hex
+    assert psql("db1", f"INSERT INTO items (name) VALUES ('{name}')").rc == 0
+    assert wait_for(lambda: psql("db2", f"SELECT count(*) FROM items WHERE name = '{name}'").stdout.strip() == "1", 5)
 
 
 def test_promote_makes_the_standby_the_primary_and_the_app_writes_again(capsys):
-    project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
     node("db1").run("systemctl stop postgresql@15-main")
     stopped = time.monotonic()
-    run = subprocess.run(
-        [
-            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i",
-            os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory"),
-            "playbooks/promote.yml",
-            "-e",
-            "fastops_promote_host=fastops-multinode-db2",
-        ],
-        cwd=project,
-        env=dict(
-            os.environ,
-            ANSIBLE_CONFIG=os.path.join(project, "ansible.cfg"),
-            ANSIBLE_VAULT_PASSWORD_FILE=os.path.join(project, "inventories/vault-passwords/staging.example"),
-            ANSIBLE_NOCOLOR="1",
-        ),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    run = playbook("playbooks/promote.yml", "-e", "fastops_promote_host=fastops-multinode-db2")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     lb1 = node("lb1")
     written = wait_for(lambda: http_request(lb1, SITE + "/items?name=after-promotion", "POST")[0] == 200, 60)
