@@ -84,7 +84,7 @@ def test_a_playbook_outside_the_checkout_finds_its_roles_and_modules(installed):
     assert "playbook: " in out
 
 
-def test_the_collections_own_playbooks_run_by_name(installed):
+def test_the_collections_own_playbooks_resolve_by_name(installed):
     place, _tarball, env = installed
     inventory = place / "collections/ansible_collections/fastops/stack/inventories/staging/hosts.yml"
     for name in ("site", "deploy", "rollback", "promote", "backup", "restore"):
