@@ -15,6 +15,13 @@ import pytest
         ),
         pytest.param({"base_firewall_ssh_port": "ssh"}, "base_firewall_ssh_port", id="ssh-port-not-a-number"),
         pytest.param({"base_firewall_enabled": "maybe"}, "base_firewall_enabled", id="not-a-bool"),
+        pytest.param({"base_journald_storage": "disk"}, "base_journald_storage", id="journald-storage"),
+        pytest.param(
+            {"base_journald_system_max_use": "1 gigabyte"}, "base_journald_system_max_use: must be a size", id="size"
+        ),
+        pytest.param(
+            {"base_journald_max_retention": "30 days"}, "base_journald_max_retention: must be a time span", id="span"
+        ),
     ],
 )
 def test_bad_input_fails_at_validation(assert_rejected, role_vars, variable):

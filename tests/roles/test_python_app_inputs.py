@@ -79,6 +79,12 @@ VALID = {
             "python_app_source",
             id="strip-components-not-a-number",
         ),
+        pytest.param({"python_app_log_format": "logfmt"}, "python_app_log_format", id="unknown-log-format"),
+        pytest.param(
+            {"python_app_sentry_dsn": "sentry.example.com/42"},
+            "python_app_sentry_dsn: must be a Sentry DSN",
+            id="sentry-dsn-without-key",
+        ),
     ],
 )
 def test_bad_input_fails_at_validation(assert_rejected, changes, message):
@@ -108,3 +114,10 @@ def test_secrets_never_reach_the_output(run_role):
     )
     assert result.failed_at_validation, result.output
     assert "hunter2-secret" not in result.output
+
+
+def test_a_bad_sentry_dsn_is_named_but_never_shown(run_role):
+    result = run_role("python_app", dict(VALID, python_app_sentry_dsn="https://hunter2-dsn-key@sentry.example.com/"))
+    assert result.failed_at_validation, result.output
+    assert "python_app_sentry_dsn: must be a Sentry DSN" in result.output
+    assert "hunter2-dsn-key" not in result.output

@@ -46,3 +46,11 @@ def test_periodic_upgrades_are_enabled(host):
 
 def test_no_systemd_unit_failed(host):
     assert host.check_output("systemctl --failed --no-legend --plain") == ""
+
+
+def test_journald_keeps_a_persistent_journal_within_its_limits(host):
+    # journald reports the limit it applies when it opens the journal after its restart.
+    opened = host.check_output("journalctl --no-pager -o cat -t systemd-journald --grep 'System Journal'")
+    assert re.search(r"System Journal \(/var/log/journal/\w+\) is .*, max 48\.0M", opened), opened
+    settings = host.check_output("systemd-analyze cat-config systemd/journald.conf")
+    assert "MaxRetentionSec=2weeks" in settings.split("50-fastops.conf", 1)[1]

@@ -5,6 +5,8 @@ import os
 import shlex
 from pathlib import Path
 
+from polling import wait_for
+
 SOCKET = "/run/fullstack/web.sock"
 HEALTH = "/api/v1/utils/health-check/"
 PASSWORD = "fullstack-db-pass-8d1c"
@@ -146,3 +148,33 @@ def test_a_worker_the_app_cannot_run_is_refused_before_any_unit_changes(host):
     )
     assert "app.worker does not import: ModuleNotFoundError: No module named 'app.worker'" in refused["msg"]
     assert not host.file("/etc/systemd/system/fullstack-worker@.service").exists
+
+
+def test_the_sentry_dsn_reaches_the_app_only_through_the_secret_env_file(host):
+    env = host.file("/etc/fullstack/env")
+    assert 'SENTRY_DSN="https://fullstack-sentry-key-5e1f@o1.ingest.sentry.example.com/42"' in env.content_string
+    assert (env.mode, env.group) == (0o640, "fullstack")
+
+
+def web_log(host):
+    """The JSON lines the running web service wrote (this start of it only)."""
+    invocation = host.check_output("systemctl show -p InvocationID --value fullstack-web.service")
+    output = host.check_output(f"journalctl --no-pager -o cat _SYSTEMD_INVOCATION_ID={invocation}")
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_uvicorn_writes_json_lines_with_the_request_id_of_each_request(host):
+    command = host.check_output("systemctl show -p ExecStart --value fullstack-web.service")
+    assert "--log-config /etc/fullstack/logging.json --no-access-log fastops_json_log:app" in command
+    with_id = 'c.request("GET", sys.argv[1], headers={"X-Request-ID": "req-7f3a"})'
+    host.check_output(HTTP.format(path=HEALTH).replace('c.request("GET", sys.argv[1])', with_id))
+    lines = wait_for(lambda: [entry for entry in web_log(host) if entry.get("request_id") == "req-7f3a"], 20)
+    (access,) = lines
+    assert (access["logger"], access["method"], access["path"], access["status"]) == (
+        "fastops.access",
+        "GET",
+        HEALTH,
+        200,
+    )
+    assert access["duration_ms"] >= 0
+    assert any(entry["logger"].startswith("uvicorn") for entry in web_log(host)), "the server's own lines are JSON too"

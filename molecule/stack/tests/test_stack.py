@@ -169,6 +169,13 @@ def test_postgresql_restart_needs_no_app_restart(host):
     assert host.check_output("systemctl show -P MainPID demo-web.service") == web
 
 
+def mailed(host, alertname):
+    """Mails the test's SMTP server received about the alert (molecule/stack/files/mail_sink.py)."""
+    sink = host.file(f"{EVIDENCE}/mails.jsonl")
+    mails = [json.loads(line) for line in sink.content_string.splitlines()] if sink.exists else []
+    return [mail for mail in mails if alertname in mail["subject"]]
+
+
 def test_redis_down_makes_health_name_it_and_fires_the_delivered_alert(host):
     sink = f"{EVIDENCE}/alerts.jsonl"
     seen = set()
@@ -203,7 +210,32 @@ def test_redis_down_makes_health_name_it_and_fires_the_delivered_alert(host):
         notes = wait_for(delivered, 60)
         assert notes, journal(host, "prometheus-alertmanager")
         assert notes[0]["labels"]["severity"] == "critical"
+        mails = wait_for(lambda: mailed(host, "RedisDown"), 60)
+        assert mails, journal(host, "prometheus-alertmanager")
+        assert mails[0]["to"] == ["oncall@stack.test"]
+        assert "[FIRING:1] RedisDown" in mails[0]["subject"]
+        assert "does not answer its exporter" in mails[0]["body"], "the alert's summary is in the mail"
     finally:
         host.check_output("systemctl start redis-server")
     healthy = wait_for(lambda: request(host, "GET", "/health")[0] == 200, 30, interval=1)
     assert healthy, (request(host, "GET", "/health"), app_journal(host))
+
+
+def test_nginx_and_the_app_log_one_request_as_json_lines_sharing_its_request_id(host):
+    path = f"/health?probe={uuid.uuid4().hex}"
+    assert request(host, "GET", path)[0] == 200
+
+    def proxied():
+        lines = host.file("/var/log/nginx/demo.access.log").content_string.splitlines()
+        return [json.loads(line) for line in lines if path in line]
+
+    (proxy_line,) = wait_for(proxied, 10, interval=1)
+    request_id = proxy_line["request_id"]
+
+    def app_lines():
+        output = host.check_output(f"journalctl --no-pager -o cat -u demo-web --grep {request_id}")
+        return [json.loads(line) for line in output.splitlines()]
+
+    (app_line,) = wait_for(app_lines, 10, interval=1)
+    assert (app_line["logger"], app_line["path"], app_line["status"]) == ("fastops.access", "/health", 200)
+    assert app_line["duration_ms"] >= 0
