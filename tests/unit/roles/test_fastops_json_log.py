@@ -57,10 +57,11 @@ def test_a_record_is_one_json_object_with_its_extra_fields(json_log):
 
 
 def test_an_exception_stays_inside_the_line(json_log):
+    made = logging.LogRecord("app", logging.ERROR, __file__, 1, "boom", (), None)
     try:
         raise ValueError("bad total")
     except ValueError:
-        made = logging.LogRecord("app", logging.ERROR, __file__, 1, "boom", (), sys.exc_info())
+        made.exc_info = sys.exc_info()
     line = json_log.JsonFormatter().format(made)
     assert "\n" not in line
     assert "ValueError: bad total" in json.loads(line)["exception"]
