@@ -4,6 +4,18 @@ import os
 
 import testinfra
 
+# Private addresses of the multinode scenario's hosts (molecule/multinode/molecule.yml).
+ADDRESS = {
+    "lb1": "172.31.250.10",
+    "app1": "172.31.250.11",
+    "app2": "172.31.250.12",
+    "worker1": "172.31.250.21",
+    "db1": "172.31.250.31",
+    "db2": "172.31.250.32",
+    "redis1": "172.31.250.41",
+    "mon1": "172.31.250.51",
+}
+
 
 def fleet_host(name):
     """The testinfra host for an inventory host of the running scenario."""

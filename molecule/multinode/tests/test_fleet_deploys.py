@@ -8,12 +8,11 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from fleet import fleet_host
+from fleet import ADDRESS, fleet_host
 
 testinfra_hosts = ["ansible://fastops-multinode-mon1"]
 
 APP = "api"
-ADDRESS = {"app1": "172.31.250.11", "app2": "172.31.250.12"}
 EVIDENCE = "/var/tmp/fastops-test"
 
 

@@ -5,23 +5,13 @@ import json
 import socket
 
 import pytest
-from fleet import connects, fleet_host
+from fleet import ADDRESS, connects, fleet_host
 from polling import wait_for
 
 testinfra_hosts = ["ansible://fastops-multinode-lb1"]
 
 SITE = "https://fastops-multinode-lb1"
 REMOTE = "/var/log/journal/remote"
-ADDRESS = {
-    "lb1": "172.31.250.10",
-    "app1": "172.31.250.11",
-    "app2": "172.31.250.12",
-    "worker1": "172.31.250.21",
-    "db1": "172.31.250.31",
-    "db2": "172.31.250.32",
-    "redis1": "172.31.250.41",
-    "mon1": "172.31.250.51",
-}
 SENDERS = [short for short in ADDRESS if short != "mon1"]
 
 

@@ -7,21 +7,12 @@ import time
 import uuid
 
 import pytest
-from fleet import connects, fleet_host
+from fleet import ADDRESS, connects, fleet_host
 from polling import journal, prometheus_api, prometheus_query, wait_for
 from polling import request as http_request
 
 testinfra_hosts = ["ansible://fastops-multinode-lb1"]
 
-ADDRESS = {
-    "lb1": "172.31.250.10",
-    "app1": "172.31.250.11",
-    "app2": "172.31.250.12",
-    "worker1": "172.31.250.21",
-    "db1": "172.31.250.31",
-    "redis1": "172.31.250.41",
-    "mon1": "172.31.250.51",
-}
 EXPORTERS = {"node": 9100, "postgres": 9187, "redis": 9121, "nginx": 9113}
 APP = "api"
 # The site's name (its self-signed certificate's); nginx refuses TLS for names it does not serve.
