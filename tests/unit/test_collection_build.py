@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-ROLES = ["base", "journal", "postgresql", "redis", "python_app", "nginx", "letsencrypt", "monitoring"]
+ROLES = ["base", "journal", "postgresql", "pgbackrest", "redis", "python_app", "nginx", "letsencrypt", "monitoring"]
 LEFT_OUT = [
     ".ansible-lint",
     ".yamllint",

@@ -1,0 +1,79 @@
+"""Point-in-time recovery's groundwork (the pgbackrest role): db1 archives every WAL segment to the
+encrypted repository on mon1 (group backup), whose backups cannot be read without the passphrase,
+and archiving that fails raises the alert and recovers by itself."""
+
+import json
+
+from fleet import fleet_host
+from polling import journal, prometheus_api, prometheus_query, wait_for
+
+testinfra_hosts = ["ansible://fastops-multinode-mon1"]
+
+REPO = "/var/lib/pgbackrest"
+# Reads pgbackrest info's JSON from stdin (a wrong passphrase puts undecodable bytes in it).
+STATUS = (
+    'python3 -c \'import json, sys; stanza = json.loads(sys.stdin.buffer.read().decode("utf-8", "replace"))[0];'
+    ' print(stanza["status"]["code"], len(stanza["backup"]))\''
+)
+
+
+def node(short):
+    return fleet_host(f"fastops-multinode-{short}")
+
+
+def psql(short, sql):
+    return node(short).check_output(f'runuser -u postgres -- psql -d postgres -XtAc "{sql}"')
+
+
+def archived_segments(mon1):
+    return int(mon1.check_output(f"find {REPO}/archive/main -name '0000*' -type f | wc -l"))
+
+
+def write_and_switch_wal():
+    """A row on db1, then the WAL segment holding it is closed: the archiver sends it."""
+    psql("db1", "CREATE TABLE IF NOT EXISTS fastops_archive_probe (at timestamptz DEFAULT now())")
+    psql("db1", "INSERT INTO fastops_archive_probe DEFAULT VALUES")
+    psql("db1", "SELECT pg_switch_wal()")
+
+
+def test_the_repository_holds_an_encrypted_full_backup(host):
+    stanza = json.loads(host.check_output("runuser -u pgbackrest -- pgbackrest --stanza=main --output=json info"))[0]
+    assert stanza["status"]["code"] == 0, stanza["status"]
+    assert stanza["cipher"] == "aes-256-cbc"
+    assert stanza["backup"][0]["type"] == "full"
+    # On disk the repository's files are ciphertext (OpenSSL's salted format), not PostgreSQL's pages.
+    assert host.check_output(f"head -c 8 {REPO}/backup/main/backup.info") == "Salted__"
+    assert wait_for(lambda: prometheus_query(host, 'fastops_pgbackrest_stanza_ok{stanza="main"} == 1'), 90)
+
+
+def test_a_wrong_passphrase_reads_no_backup(host):
+    status = host.check_output(
+        "runuser -u pgbackrest -- env PGBACKREST_REPO1_CIPHER_PASS=not-the-passphrase-0000"
+        f" pgbackrest --stanza=main --output=json info | {STATUS}"
+    )
+    assert status == "99 0", status
+
+
+def test_the_wal_archive_grows_while_the_primary_runs(host):
+    before = archived_segments(host)
+    write_and_switch_wal()
+    assert wait_for(lambda: archived_segments(host) > before, 60), journal(node("db1"), "postgresql@15-main")
+
+
+def test_archiving_that_fails_fires_the_alert_and_recovers(host):
+    def archive_alert():
+        alerts = prometheus_api(host, "/api/v1/alerts")["alerts"]
+        return [a for a in alerts if a["labels"]["alertname"] == "PostgresqlWalArchiveFailing"]
+
+    host.check_output("systemctl stop fastops-pgbackrest-server")
+    try:
+        write_and_switch_wal()
+        firing = wait_for(lambda: [a for a in archive_alert() if a["state"] == "firing"], 240, interval=5)
+        assert firing, (archive_alert(), psql("db1", "SELECT * FROM pg_stat_archiver"))
+        assert firing[0]["labels"]["instance"] == "fastops-multinode-db1"
+    finally:
+        host.check_output("systemctl start fastops-pgbackrest-server")
+    # The archiver retries by itself (every minute after a failure): the segment arrives, the alert ends.
+    recovered = "SELECT last_archived_time > last_failed_time FROM pg_stat_archiver"
+    assert wait_for(lambda: psql("db1", recovered) == "t", 150, interval=5)
+    assert wait_for(lambda: not archive_alert(), 150, interval=5), archive_alert()
