@@ -1,6 +1,8 @@
 """Reach any host of a multi-host scenario from a testinfra test, and probe TCP between hosts."""
 
 import os
+import subprocess
+import sys
 
 import testinfra
 
@@ -32,3 +34,29 @@ def connects(source, address, port, seconds=3):
     both count as not connecting.
     """
     return source.run(f"timeout {seconds} bash -c '</dev/tcp/{address}/{port}'").rc == 0
+
+
+def playbook(*args):
+    """ansible-playbook against the scenario's inventory, as a user runs it (staging's example vault
+    password); results as JSON, so no line is wrapped."""
+    project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+    return subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory"),
+            *args,
+        ],
+        cwd=project,
+        env=dict(
+            os.environ,
+            ANSIBLE_CONFIG=os.path.join(project, "ansible.cfg"),
+            ANSIBLE_VAULT_PASSWORD_FILE=os.path.join(project, "inventories/vault-passwords/staging.example"),
+            ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+            ANSIBLE_NOCOLOR="1",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )

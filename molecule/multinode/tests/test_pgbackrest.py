@@ -77,3 +77,34 @@ def test_archiving_that_fails_fires_the_alert_and_recovers(host):
     recovered = "SELECT last_archived_time > last_failed_time FROM pg_stat_archiver"
     assert wait_for(lambda: psql("db1", recovered) == "t", 150, interval=5)
     assert wait_for(lambda: not archive_alert(), 150, interval=5), archive_alert()
+
+
+def drill(mon1):
+    """Start what the drill's timer starts; the run's record."""
+    run = mon1.run("systemctl start fastops-pgbackrest-drill.service")
+    return run, json.loads(mon1.file("/var/lib/pgbackrest-drill/last-run.json").content_string)
+
+
+def test_the_restore_drill_passes_and_a_corrupted_backup_fails_it(host):
+    timers = host.check_output("systemctl list-timers --no-legend fastops-pgbackrest-drill.timer")
+    assert "fastops-pgbackrest-drill.service" in timers, timers
+    run, record = drill(host)
+    assert run.rc == 0, journal(host, "fastops-pgbackrest-drill")
+    assert record["outcome"] == "success"
+    assert record["tables"] >= 1, "the app's tables were restored and checked"
+
+    victim = host.check_output(f"find {REPO}/backup/main -path '*F/pg_data/base/*' -type f -size +2k | head -1")
+    host.check_output(f"cp -p {victim} /var/tmp/drill-victim")
+    try:
+        host.check_output(f"printf garbage-garbage-garbage | dd of={victim} bs=1 seek=100 conv=notrunc status=none")
+        run, record = drill(host)
+        assert run.rc != 0
+        assert record["outcome"] == "failure"
+        assert wait_for(
+            lambda: prometheus_query(host, 'ALERTS{alertname="PgbackrestRestoreDrillFailed",alertstate="firing"}'), 60
+        )
+    finally:
+        host.check_output(f"cp -p /var/tmp/drill-victim {victim}")
+        host.check_output("systemctl reset-failed fastops-pgbackrest-drill.service")
+    run, record = drill(host)
+    assert (run.rc, record["outcome"]) == (0, "success")

@@ -6,12 +6,10 @@ stopped, with the app writing again."""
 
 import json
 import os
-import subprocess
-import sys
 import time
 import uuid
 
-from fleet import fleet_host
+from fleet import fleet_host, playbook
 from polling import prometheus_query, wait_for
 from polling import request as http_request
 
@@ -22,7 +20,6 @@ testinfra_hosts = ["ansible://fastops-multinode-lb1"]
 APP = "api"
 SITE = "https://fastops-multinode-lb1"
 DB2 = "172.31.250.32"
-PROJECT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
 HBA = "/etc/postgresql/15/main/pg_hba.conf"
 CLONE_RECORD = "/var/lib/postgresql/fastops-standby.json"
 STREAMING = "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"
@@ -34,30 +31,6 @@ def node(short):
 
 def psql(short, sql, database=APP):
     return node(short).run(f'runuser -u postgres -- psql -d {database} -tAc "{sql}"')
-
-
-def playbook(*args):
-    """ansible-playbook against the scenario's inventory; results as JSON, so no line is wrapped."""
-    return subprocess.run(
-        [
-            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i",
-            os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory"),
-            *args,
-        ],
-        cwd=PROJECT,
-        env=dict(
-            os.environ,
-            ANSIBLE_CONFIG=os.path.join(PROJECT, "ansible.cfg"),
-            ANSIBLE_VAULT_PASSWORD_FILE=os.path.join(PROJECT, "inventories/vault-passwords/staging.example"),
-            ANSIBLE_CALLBACK_RESULT_FORMAT="json",
-            ANSIBLE_NOCOLOR="1",
-        ),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
 
 
 def rebuild_standby():
