@@ -1,6 +1,14 @@
 """Bad input to fastops.stack.pgbackrest fails at validation, naming the variable."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # localhost is the repository host: the role's checks see an inventory with a backup host.
 ON = {"pgbackrest_repo_host": "localhost", "pgbackrest_cipher_pass": "a-passphrase-of-thirty-characters"}
@@ -42,3 +50,54 @@ def test_the_passphrase_never_reaches_the_output(run_role):
 def test_without_a_backup_group_the_role_changes_nothing(run_role):
     result = run_role("pgbackrest", {})
     assert result.rc == 0, result.output
+
+
+def test_an_unreachable_repository_host_stops_the_run_before_any_change(tmp_path):
+    """The database host (this machine) asks the repository host first; a host nobody answers at stops it."""
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(
+        json.dumps(
+            {
+                "all": {
+                    "children": {
+                        "postgresql": {"hosts": {"localhost": {"ansible_connection": "local"}}},
+                        # TEST-NET-1: never routed, so the SSH connection times out.
+                        "backup": {
+                            "hosts": {"backup9": {"ansible_host": "192.0.2.1", "fastops_private_address": "192.0.2.1"}}
+                        },
+                    },
+                    "vars": {"ansible_python_interpreter": sys.executable},
+                }
+            }
+        )
+    )
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(
+        json.dumps(
+            [
+                {
+                    "hosts": "postgresql",
+                    "gather_facts": False,
+                    "vars": {"pgbackrest_cipher_pass": "a-passphrase-of-thirty-characters"},
+                    "tasks": [{"ansible.builtin.include_role": {"name": "fastops.stack.pgbackrest"}}],
+                }
+            ]
+        )
+    )
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_TIMEOUT="3")
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-playbook"), "--check", "-i", str(inventory), str(playbook)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode != 0
+    # Ansible's own word for an SSH host that does not answer (a connection that fails otherwise
+    # gets the role's "pgbackrest_repo_host: ... cannot be reached"): the first task of the setup.
+    assert "TASK [fastops.stack.pgbackrest : Ask the repository host for an answer]" in output, output
+    assert "fatal: [localhost -> backup9]: UNREACHABLE!" in output, output
+    assert "changed=0" in output
