@@ -3,6 +3,7 @@ encrypted repository on mon1 (group backup), whose backups cannot be read withou
 and archiving that fails raises the alert and recovers by itself."""
 
 import json
+import shlex
 
 from fleet import fleet_host
 from polling import journal, prometheus_api, prometheus_query, wait_for
@@ -11,9 +12,10 @@ testinfra_hosts = ["ansible://fastops-multinode-mon1"]
 
 REPO = "/var/lib/pgbackrest"
 # Reads pgbackrest info's JSON from stdin (a wrong passphrase puts undecodable bytes in it).
-STATUS = (
-    'python3 -c \'import json, sys; stanza = json.loads(sys.stdin.buffer.read().decode("utf-8", "replace"))[0];'
-    ' print(stanza["status"]["code"], len(stanza["backup"]))\''
+STATUS = "python3 -c " + shlex.quote(
+    "import json, sys; "
+    "stanza = json.loads(sys.stdin.buffer.read().decode('utf-8', 'replace'), strict=False)[0]; "
+    "print(stanza['status']['code'], len(stanza['backup']))"
 )
 
 
