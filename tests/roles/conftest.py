@@ -39,6 +39,19 @@ class RoleRun:
         return self.rc != 0 and ("Validating arguments against arg spec" in task or "Check cross-field rules" in task)
 
 
+def check_run(*args, **env):
+    """ansible-playbook --check with the checkout's ansible.cfg; extra environment from env."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-playbook"), "--check", *args],
+        cwd=ROOT,
+        env=dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @pytest.fixture
 def run_role(tmp_path):
     def run(role, role_vars):
@@ -58,18 +71,7 @@ def run_role(tmp_path):
         )
         extra = tmp_path / "vars.json"
         extra.write_text(json.dumps(dict(role_vars, ansible_python_interpreter=sys.executable)))
-        env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-        ansible_playbook = str(Path(sys.executable).parent / "ansible-playbook")
-        completed = subprocess.run(
-            [ansible_playbook, "--check", "-i", "localhost,", "-c", "local", "-e", f"@{extra}", str(playbook)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        return RoleRun(completed)
+        return RoleRun(check_run("-i", "localhost,", "-c", "local", "-e", f"@{extra}", str(playbook)))
 
     return run
 

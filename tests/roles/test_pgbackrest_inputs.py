@@ -1,14 +1,10 @@
 """Bad input to fastops.stack.pgbackrest fails at validation, naming the variable."""
 
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from conftest import check_run
 
 # localhost is the repository host: the role's checks see an inventory with a backup host.
 ON = {"pgbackrest_repo_host": "localhost", "pgbackrest_cipher_pass": "a-passphrase-of-thirty-characters"}
@@ -84,16 +80,7 @@ def test_an_unreachable_repository_host_stops_the_run_before_any_change(tmp_path
             ]
         )
     )
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_TIMEOUT="3")
-    run = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), "--check", "-i", str(inventory), str(playbook)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = check_run("-i", str(inventory), str(playbook), ANSIBLE_TIMEOUT="3")
     output = run.stdout + run.stderr
     assert run.returncode != 0
     # Ansible's own word for an SSH host that does not answer (a connection that fails otherwise
