@@ -54,7 +54,7 @@ def check_run(*args, **env):
 
 @pytest.fixture
 def run_role(tmp_path):
-    def run(role, role_vars):
+    def run(role, role_vars, tasks_from="main"):
         playbook = tmp_path / "play.yml"
         playbook.write_text(
             json.dumps(
@@ -64,7 +64,14 @@ def run_role(tmp_path):
                         "hosts": "localhost",
                         "gather_facts": True,
                         "gather_subset": ["!all", "min"],
-                        "tasks": [{"ansible.builtin.include_role": {"name": "fastops.stack." + role}}],
+                        "tasks": [
+                            {
+                                "ansible.builtin.include_role": {
+                                    "name": "fastops.stack." + role,
+                                    "tasks_from": tasks_from,
+                                }
+                            }
+                        ],
                     }
                 ]
             )
@@ -80,8 +87,8 @@ def run_role(tmp_path):
 def assert_rejected(run_role):
     """Run the role with role_vars; it must stop at validation with `message` in the output."""
 
-    def check(role, role_vars, message):
-        result = run_role(role, role_vars)
+    def check(role, role_vars, message, tasks_from="main"):
+        result = run_role(role, role_vars, tasks_from)
         assert result.failed_at_validation, result.output
         assert message in result.output
 

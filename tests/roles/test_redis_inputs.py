@@ -3,6 +3,8 @@
 import pytest
 
 APP = {"name": "app", "password": "secret"}
+RECIPIENT = "age1slehn6je6z9zp4aqmv5syh78hnqd75g4jd6x9e4nlz3htxen2d9qmr2whc"
+OFFSITE = {"redis_backup_offsite_host": "backup9", "redis_backup_offsite_recipients": [RECIPIENT]}
 
 
 @pytest.mark.parametrize(
@@ -44,6 +46,29 @@ APP = {"name": "app", "password": "secret"}
         pytest.param(
             {"redis_tcp_backlog": 10000, "redis_sysctl_somaxconn": 4096}, "redis_tcp_backlog", id="backlog-above-kernel"
         ),
+        pytest.param(
+            OFFSITE, "redis_backup_offsite_host: must be another host of the inventory", id="unknown-offsite-host"
+        ),
+        pytest.param(
+            dict(OFFSITE, redis_backup_offsite_host="localhost"),
+            "redis_backup_offsite_host: must be another host of the inventory (a copy on this host is not off-host)",
+            id="offsite-host-is-this-host",
+        ),
+        pytest.param(
+            dict(OFFSITE, redis_backup_offsite_recipients=[]),
+            "redis_backup_offsite_recipients: off-host copies to backup9 are encrypted for age public keys",
+            id="offsite-without-recipients",
+        ),
+        pytest.param(
+            dict(OFFSITE, redis_backup_offsite_recipients=["ssh-ed25519 AAAAC3Nza"]),
+            "redis_backup_offsite_recipients: off-host copies",
+            id="offsite-recipient-not-age",
+        ),
+        pytest.param(
+            dict(OFFSITE, redis_backup_offsite_retention_days=0),
+            "redis_backup_offsite_retention_days: must be 1 or more",
+            id="offsite-retention-0",
+        ),
     ],
 )
 def test_bad_input_fails_at_validation(assert_rejected, role_vars, message):
@@ -65,3 +90,26 @@ def test_key_and_channel_patterns_are_accepted(run_role):
     user = dict(APP, key_patterns=["%R~celery*", "~app:*"], channel_patterns=["&events"])
     result = run_role("redis", {"redis_users": [user]})
     assert not result.failed_at_validation, result.output
+
+
+def test_an_offsite_restore_without_the_identity_stops_before_any_change(assert_rejected):
+    assert_rejected(
+        "redis",
+        {"redis_restore_source": "offsite", "redis_backup_offsite_host": "localhost"},
+        "redis_restore_identity: the off-host copies are age-encrypted",
+        tasks_from="restore",
+    )
+
+
+def test_a_malformed_identity_never_reaches_the_output(run_role):
+    result = run_role(
+        "redis",
+        {
+            "redis_restore_source": "offsite",
+            "redis_backup_offsite_host": "localhost",
+            "redis_restore_identity": "AGE-SECRET-KEY-1hunter2",
+        },
+        "restore",
+    )
+    assert result.failed_at_validation, result.output
+    assert "hunter2" not in result.output

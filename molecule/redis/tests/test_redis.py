@@ -129,19 +129,16 @@ def count_restore_keys(host):
     return int(admin(host, "EVAL \"return #redis.call('KEYS', 'restore:*')\" 0"))
 
 
-def test_restore_brings_the_keys_back_into_an_emptied_redis(backed_up):
-    host = backed_up
-    admin(host, "FLUSHALL")
-    assert count_restore_keys(host) == 0
+def restore_redis(**variables):
     root = os.environ["MOLECULE_PROJECT_DIRECTORY"]
-    result = subprocess.run(
+    return subprocess.run(
         [
             "ansible-playbook",
             "-i",
             os.environ["MOLECULE_INVENTORY_FILE"],
             os.path.join(root, "playbooks", "restore-redis.yml"),
             "-e",
-            json.dumps({"restore_hosts": "all"}),
+            json.dumps({"restore_hosts": "all", **variables}),
         ],
         capture_output=True,
         text=True,
@@ -149,6 +146,24 @@ def test_restore_brings_the_keys_back_into_an_emptied_redis(backed_up):
         timeout=300,
         check=False,
     )
+
+
+def test_an_unreadable_snapshot_stops_the_restore_while_redis_serves(backed_up):
+    host = backed_up
+    pid = admin(host, "INFO server").split("process_id:")[1].split()[0]
+    host.check_output("head -c 4096 /dev/urandom | gzip > /var/backups/redis/broken.rdb.gz")
+    result = restore_redis(restore_file="/var/backups/redis/broken.rdb.gz")
+    assert result.returncode != 0
+    assert "Check the snapshot with redis-check-rdb" in result.stdout, result.stdout[-3000:]
+    assert admin(host, "INFO server").split("process_id:")[1].split()[0] == pid
+    assert count_restore_keys(host) == 500
+
+
+def test_restore_brings_the_keys_back_into_an_emptied_redis(backed_up):
+    host = backed_up
+    admin(host, "FLUSHALL")
+    assert count_restore_keys(host) == 0
+    result = restore_redis()
     assert result.returncode == 0, result.stdout + result.stderr
     assert count_restore_keys(host) == 500
     # The emptied data set was kept aside, not overwritten.
