@@ -74,7 +74,13 @@ def test_settings_took_effect(host):
 
 def test_reload_only_change_did_not_restart_the_server(host):
     before = host.file("/root/postmaster-start-before-side-effect").content_string.strip()
-    assert superuser(host, "SELECT pg_postmaster_start_time()") == before
+    assert host.file("/root/postmaster-start-after-reload").content_string.strip() == before
+
+
+def test_a_setting_left_pending_by_the_reload_gets_its_restart(host):
+    after_reload = host.file("/root/postmaster-start-after-reload").content_string.strip()
+    assert superuser(host, "SHOW max_locks_per_transaction") == "128"  # set by side_effect.yml
+    assert superuser(host, "SELECT pg_postmaster_start_time()") != after_reload
 
 
 def test_pg_stat_statements_is_installed_and_loaded(host):
