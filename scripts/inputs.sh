@@ -6,5 +6,4 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR"
 activate_venv
-# loadscope: the cases of a test module run in one worker, so that its batch runs once.
-exec python -m pytest tests/roles -n "${FASTOPS_INPUT_JOBS:-2}" --dist loadscope "$@"
+exec python -m pytest tests/roles -n "${FASTOPS_INPUT_JOBS:-2}" "$@"
