@@ -5,9 +5,6 @@ certificate lives, the files the role writes, and the cross-field problems valid
 
 from ansible.errors import AnsibleFilterError
 
-# Where nginx finds a site's certificate and key, by certificate source ("files" names its own).
-CERTIFICATE_DIRS = ("letsencrypt", "selfsigned")
-
 
 def _sites(sites, name):
     if not isinstance(sites, list) or not all(isinstance(site, dict) for site in sites):
