@@ -65,6 +65,9 @@ build() {
   as_root chroot "$rootfs" update-ca-certificates >/dev/null 2>&1
   printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' | as_root tee "$rootfs/etc/pip.conf" >/dev/null
   as_root install -D -m 0644 "$IMAGE_DIR/zz-container.conf" "$rootfs/etc/systemd/system/service.d/zz-container.conf"
+  # Module payloads' bytecode kept between calls (see the file): test-host CPU, nothing else.
+  as_root install -m 0644 "$IMAGE_DIR/fastops_test_bytecode.py" "$IMAGE_DIR/fastops-test-bytecode.pth" \
+    "$rootfs/usr/lib/python3/dist-packages/"
   # Each container gets its own machine-id at boot; no getty in a container.
   as_root sh -c ": >'$rootfs/etc/machine-id'"
   as_root chroot "$rootfs" systemctl mask getty@tty1.service console-getty.service >/dev/null 2>&1 || true
