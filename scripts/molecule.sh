@@ -18,6 +18,10 @@ DISTROS="${MOLECULE_DISTROS:-${MOLECULE_DISTRO:-debian12 debian13}}"
 JOBS="${MOLECULE_JOBS:-2}"
 LOG_DIR="$STATE_DIR/logs"
 TIMINGS="${FASTOPS_TIMINGS:-$STATE_DIR/timings.tsv}"
+# What failed, one block per failed run; `make test` prints it after its table (the end of the
+# output is what a CI excerpt shows), a run of this script alone prints it at its end.
+FAILURES="${FASTOPS_FAILURES:-$STATE_DIR/failures.txt}"
+[ -n "${FASTOPS_FAILURES:-}" ] || : >"$FAILURES"
 mkdir -p "$LOG_DIR"
 export NO_COLOR=1 MOLECULE_NO_COLOR=1 ANSIBLE_NOCOLOR=1 PY_COLORS=0
 
@@ -104,6 +108,8 @@ run_one() {
     fi
     [ "$rc" -eq 0 ] || break
   done
+  local step_end
+  step_end=$(wc -l <"$log")
   molecule destroy -s "$scenario" >>"$log" 2>&1 || true
   local secs=$(( $(date +%s) - start ))
   if [ "$rc" -eq 0 ]; then
@@ -111,8 +117,15 @@ run_one() {
     log "molecule $scenario ($distro): ok in ${secs}s"
   else
     printf 'molecule %s (%s)\t%s\tFAILED at %s\n' "$scenario" "$distro" "$secs" "$step" >>"$TIMINGS"
-    log "molecule $scenario ($distro): FAILED at '$step' after ${secs}s; last lines of $log:"
-    tail -n 60 "$log" >&2
+    log "molecule $scenario ($distro): FAILED at '$step' after ${secs}s; the step's last lines ($log):"
+    head -n "$step_end" "$log" | tail -n 60 >&2
+    # pytest's failed tests and assertion lines, Ansible's failed tasks (with the TASK line
+    # before each), the idempotence and check steps' changed tasks.
+    local why='^(FAILED|ERROR) [^-]|^E  |^fatal: |^changed: |^check mode reported|^CRITICAL |^\* \['
+    { echo "molecule $scenario ($distro), $step:"
+      head -n "$step_end" "$log" | grep -av 'glob failed' | grep -aE "$why|^TASK \\[" | grep -aB1 -E "$why" \
+        | grep -av '^--$' | cut -c1-300 | tail -n 40
+    } >>"$FAILURES"
   fi
   return "$rc"
 }
@@ -186,4 +199,5 @@ while [ "${#queue[@]}" -gt 0 ] || [ "${#busy[@]}" -gt 0 ]; do
     unset "busy[$finished]"
   fi
 done
+[ -n "${FASTOPS_FAILURES:-}" ] || [ ! -s "$FAILURES" ] || { echo; cat "$FAILURES"; }
 exit "$failed"

@@ -7,8 +7,9 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$PROJECT_DIR" || exit 1
 
-export FASTOPS_TIMINGS="$STATE_DIR/timings.tsv"
+export FASTOPS_TIMINGS="$STATE_DIR/timings.tsv" FASTOPS_FAILURES="$STATE_DIR/failures.txt"
 : >"$FASTOPS_TIMINGS"
+: >"$FASTOPS_FAILURES"
 overall_start=$(date +%s)
 failed=0
 
@@ -34,6 +35,11 @@ summary() {
   passed=$(awk -F'\t' '$3 == "ok"' "$FASTOPS_TIMINGS" | wc -l)
   failures=$(awk -F'\t' '$3 != "ok"' "$FASTOPS_TIMINGS" | wc -l)
   echo "$passed passed, $failures failed"
+  if [ -s "$FASTOPS_FAILURES" ]; then
+    echo
+    echo "What failed (whole logs: .cache/harness/logs/):"
+    cat "$FASTOPS_FAILURES"
+  fi
 }
 
 # shellcheck disable=SC2317  # called through trap
