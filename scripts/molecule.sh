@@ -120,8 +120,9 @@ run_one() {
     log "molecule $scenario ($distro): FAILED at '$step' after ${secs}s; the step's last lines ($log):"
     head -n "$step_end" "$log" | tail -n 60 >&2
     # pytest's failed tests and assertion lines, Ansible's failed tasks (with the TASK line
-    # before each), the idempotence and check steps' changed tasks.
-    local why='^(FAILED|ERROR) [^-]|^E  |^fatal: |^changed: |^check mode reported|^CRITICAL |^\* \['
+    # before each), a Python traceback's last line, the idempotence and check steps' changes.
+    local why='^(FAILED|ERROR) [^-]|^E  |^fatal: |^[A-Za-z.]*(Error|Exception): |^check mode reported|^CRITICAL |^\* \['
+    [ "$step" != idempotence ] || why="$why|^changed: "
     { echo "molecule $scenario ($distro), $step:"
       head -n "$step_end" "$log" | grep -av 'glob failed' | grep -aE "$why|^TASK \\[" | grep -aB1 -E "$why" \
         | grep -av '^--$' | cut -c1-300 | tail -n 40

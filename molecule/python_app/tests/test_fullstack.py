@@ -168,7 +168,7 @@ def test_uvicorn_writes_json_lines_with_the_request_id_of_each_request(host):
     assert "--log-config /etc/fullstack/logging.json --no-access-log fastops_json_log:app" in command
     with_id = 'c.request("GET", sys.argv[1], headers={"X-Request-ID": "req-7f3a"})'
     host.check_output(HTTP.format(path=HEALTH).replace('c.request("GET", sys.argv[1])', with_id))
-    lines = wait_for(lambda: [entry for entry in web_log(host) if entry.get("request_id") == "req-7f3a"], 20)
+    lines = wait_for(lambda: [entry for entry in web_log(host) if entry.get("request_id") == "req-7f3a"], 60)
     (access,) = lines
     assert (access["logger"], access["method"], access["path"], access["status"]) == (
         "fastops.access",

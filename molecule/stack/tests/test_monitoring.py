@@ -70,7 +70,7 @@ def test_queue_lengths_are_exported(host, targets):
             found = {r["metric"]["key"]: r["value"][1] for r in query(host, "redis_key_size")}
             return found if found.get("dramatiq:standard_tasks") == "3" else None
 
-        found = wait_for(lengths, 30)
+        found = wait_for(lengths, 90)
         assert found, query(host, "redis_key_size")
         assert found["celery"] == "2"
     finally:
@@ -101,7 +101,7 @@ def test_backup_markers_reach_prometheus(host, targets):
         "fastops_postgresql_backup_last_success_timestamp_seconds",
         "fastops_redis_backup_last_success_timestamp_seconds",
     ):
-        result = wait_for(lambda m=metric: query(host, m), 30)
+        result = wait_for(lambda m=metric: query(host, m), 90)
         assert result, metric
         assert time.time() - float(result[0]["value"][1]) < 3600, (metric, result)
 
