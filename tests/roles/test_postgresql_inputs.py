@@ -85,3 +85,18 @@ def test_passwords_never_reach_the_output(run_role):
     )
     assert result.failed_at_validation, result.output
     assert "hunter2-secret" not in result.output
+
+
+def test_a_restore_without_a_target_database_stops_before_any_change(assert_rejected):
+    assert_rejected(
+        "postgresql", {}, "postgresql_restore_database: name the database to restore into", tasks_from="restore"
+    )
+
+
+def test_a_restore_force_that_is_not_a_boolean_is_named(assert_rejected):
+    assert_rejected(
+        "postgresql",
+        {"postgresql_restore_database": "app", "postgresql_restore_force": "maybe"},
+        "postgresql_restore_force",
+        tasks_from="restore",
+    )
