@@ -100,3 +100,9 @@ def test_a_restore_force_that_is_not_a_boolean_is_named(assert_rejected):
         "postgresql_restore_force",
         tasks_from="restore",
     )
+
+
+def test_a_backup_now_without_the_backup_service_is_named(assert_rejected):
+    assert_rejected(
+        "postgresql", {"postgresql_backup_enabled": False}, "postgresql_backup_enabled: false", tasks_from="backup_now"
+    )

@@ -113,3 +113,7 @@ def test_a_malformed_identity_never_reaches_the_output(run_role):
     )
     assert result.failed_at_validation, result.output
     assert "hunter2" not in result.output
+
+
+def test_a_backup_now_without_the_backup_service_is_named(assert_rejected):
+    assert_rejected("redis", {"redis_backup_enabled": False}, "redis_backup_enabled: false", tasks_from="backup_now")
