@@ -6,6 +6,7 @@
 AnsibleModule.run_command. Only the standard library is used.
 """
 
+import json
 import re
 import time
 
@@ -107,13 +108,38 @@ def journal_tail(run, unit, lines):
     return journal_window(run, unit, lines)[-lines:] if lines > 0 else []
 
 
+# Where JSON log formatters (python-json-logger, structlog, our own) put a traceback.
+_JSON_TEXT_KEYS = ("message", "msg", "exc_info", "exception", "stack_info")
+
+
+def _text_lines(line):
+    """A journal line's text lines: a JSON log record's message and traceback, split, or the line."""
+    text = line.strip()
+    if text.startswith("{"):
+        try:
+            record = json.loads(text)
+        except ValueError:
+            record = None
+        if isinstance(record, dict):
+            return [
+                part.strip()
+                for key in _JSON_TEXT_KEYS
+                if isinstance(record.get(key), str)
+                for part in record[key].splitlines()
+            ]
+    return [text]
+
+
 def exceptions(window):
-    """The distinct exception lines of the tracebacks in a journal window, in order."""
+    """The distinct exception lines of the tracebacks in a journal window, in order.
+
+    Apps that log JSON carry the traceback inside one record, so it is read there too.
+    """
     seen = []
     for line in window:
-        text = line.strip()
-        if _EXCEPTION_LINE.match(text) and text not in seen:
-            seen.append(text)
+        for text in _text_lines(line):
+            if _EXCEPTION_LINE.match(text) and text not in seen:
+                seen.append(text)
     return seen
 
 

@@ -1,5 +1,7 @@
 """systemd unit state parsing and watching, against recorded `systemctl show` output."""
 
+import json
+
 from ansible_collections.fastops.stack.plugins.module_utils import systemd_units
 
 RUNNING = {
@@ -112,3 +114,24 @@ def test_watch_returns_nothing_when_steady_for_the_whole_time():
     found, elapsed = systemd_units.watch(fake, ["w.service"], 5, clock=lambda: next(clock), sleep=lambda s: None)
     assert found == []
     assert elapsed >= 5
+
+
+def test_exceptions_are_read_inside_json_log_records():
+    traceback = 'Traceback (most recent call last):\n  File "main.py", line 12\nRuntimeError: cannot reach search\n'
+    window = [
+        json.dumps({"level": "info", "message": "Booting worker with pid: 7"}),
+        json.dumps({"level": "error", "logger": "uvicorn.error", "message": traceback}),
+        json.dumps({"level": "error", "message": "boom", "exc_info": "Traceback...\nKeyError: 'DATABASE_URL'"}),
+        "{not json: ValueError: kept as text",
+        "web.service: Failed with result 'exit-code'.",
+    ]
+    assert systemd_units.exceptions(window) == ["RuntimeError: cannot reach search", "KeyError: 'DATABASE_URL'"]
+
+
+def test_the_cause_is_named_even_when_it_scrolled_out_of_the_tail():
+    record = json.dumps({"message": "Traceback (most recent call last):\nRuntimeError: cannot reach search"})
+    journal = [record] + [f"line {n}" for n in range(30)] + ["web.service: Failed with result 'exit-code'."]
+    fake = FakeSystemd([{"web.service": EXEC_FAILED}], {"web.service": journal})
+    found = systemd_units.problems(fake, ["web.service"], journal_lines=5)
+    assert "RuntimeError: cannot reach search" not in found[0]["journal"]
+    assert "RuntimeError: cannot reach search" in systemd_units.describe(found)
