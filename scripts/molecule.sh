@@ -6,9 +6,11 @@
 #                                          scenario's file molecule/<scenario>/distros, else both;
 #                                          MOLECULE_DISTRO=<one> runs on that one, file or not)
 #   MOLECULE_JOBS=2                        runs side by side (any scenario, any distro)
-# Per run, after clearing leftovers of an earlier one: create → prepare → converge →
-# idempotence → check (a --check --diff run on the converged host must report no change)
-# → side-effect → verify → destroy; a scenario's own scenario.test_sequence can leave steps out.
+# Per run, after clearing leftovers of an earlier one, the steps of Molecule's own test_sequence
+# (.config/molecule/config.yml: create → prepare → converge → idempotence → check → side-effect
+# → verify → destroy; a scenario's own can leave steps out), one `molecule <step>` at a time so
+# each is timed, so `molecule test -s <scenario>` runs the same. Stricter than Molecule at one
+# step: check (a --check --diff converge) also fails when it reports a change on the converged host.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -71,20 +73,20 @@ assert_check_mode_clean() {
   fi
 }
 
-# The steps of a scenario: its molecule.yml's scenario.test_sequence where it sets one (the
-# same list `molecule test` follows), else all of them; destroy always comes last, below.
-DEFAULT_STEPS="create prepare converge idempotence check side-effect verify"
+# The steps Molecule itself would run for `molecule test -s <scenario>` (shared config plus the
+# scenario's own test_sequence), read back from `molecule matrix`; destroy runs at the end
+# whatever happened, so it is not taken from the list.
+KNOWN_STEPS="create prepare converge idempotence check side-effect verify"
 scenario_steps() {
-  python3 - "molecule/$1/molecule.yml" "$DEFAULT_STEPS" <<'PY'
-import sys
-
-import yaml
-
-known = sys.argv[2].split()
-sequence = (yaml.safe_load(open(sys.argv[1])).get("scenario") or {}).get("test_sequence")
-steps = [step.replace("_", "-") for step in sequence] if sequence else known
-print(" ".join(step for step in steps if step in known))
-PY
+  local steps
+  steps="$(molecule matrix -s "$1" test 2>/dev/null | sed -n 's/^ *[├└]─ \([a-z_]*\).*/\1/p' | tr _ -)"
+  [ -n "$steps" ] || die "molecule matrix -s $1 test listed no steps"
+  local step unknown=""
+  for step in $steps; do
+    [[ " $KNOWN_STEPS destroy " == *" $step "* ]] || unknown="$unknown $step"
+  done
+  [ -z "$unknown" ] || die "scenario $1: this script does not run the steps:$unknown (it runs $KNOWN_STEPS)"
+  for step in $steps; do [ "$step" = destroy ] || printf '%s ' "$step"; done
 }
 
 # Molecule's own create and destroy playbooks poll async docker tasks, which Mitogen's
@@ -103,7 +105,7 @@ run_one() {
   # Leftovers of an interrupted run: its containers and Molecule's half-pruned state.
   remove_test_containers "fastops-$scenario-$distro"
   rm -rf "$MOLECULE_EPHEMERAL_DIRECTORY"
-  for step in $(scenario_steps "$scenario"); do
+  for step in ${SCENARIO_STEPS[$scenario]}; do
     echo "=== molecule $step ($scenario, $distro) at +$(( $(date +%s) - start ))s" >>"$log"
     if [ "$step" = check ]; then
       assert_check_mode_clean "$LOG_DIR/molecule-$scenario-$distro-check.log" >>"$log" 2>&1 || rc=1
@@ -180,8 +182,10 @@ scenario_distros() {
 # multinode fleet) overlaps with shorter ones. Runs that share an apt archive (same distro)
 # never overlap: apt locks its archive directory (multinode's hosts have archives of their own).
 queue=()
+declare -A SCENARIO_STEPS=()
 for scenario in "${scenarios[@]}"; do
   [ -f "molecule/$scenario/molecule.yml" ] || die "no Molecule scenario '$scenario' (molecule/$scenario/molecule.yml)"
+  SCENARIO_STEPS[$scenario]="$(scenario_steps "$scenario")" || die "cannot read the steps of scenario $scenario"
   for distro in $(scenario_distros "$scenario"); do queue+=("$scenario $distro"); done
 done
 # A scenario whose hosts mount apt-archives/<scenario>-<host> has archives of its own.
