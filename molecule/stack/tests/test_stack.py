@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 from polling import journal, prometheus_api, wait_for
 from polling import request as http_request
 
@@ -61,6 +62,32 @@ def test_playbooks_at_vvv_show_no_secret(host, run):
 def test_site_yml_on_the_converged_stack_changes_nothing(host):
     result = evidence(host, "playbook-site-vvv.json")
     assert result["changed"] == 0, changed_tasks("site-vvv")
+
+
+def always_tagged_tasks():
+    """'fastops.stack.<role> : <task>' of every task the roles tag `always` (their input checks)."""
+    names = set()
+    for main in Path(os.environ["MOLECULE_PROJECT_DIRECTORY"], "roles").glob("*/tasks/main.yml"):
+        role = main.parent.parent.name
+        for entry in yaml.safe_load(main.read_text()):
+            if "always" not in entry.get("tags", []):
+                continue
+            imported = entry.get("ansible.builtin.import_tasks")
+            tasks = yaml.safe_load((main.parent / imported).read_text()) if imported else [entry]
+            names.update(f"fastops.stack.{role} : {task['name']}" for task in tasks)
+    return names
+
+
+def test_a_role_tag_runs_that_role_and_only_the_other_roles_input_checks(host):
+    tagged = evidence(host, "playbook-site-tags-nginx.json")
+    assert (tagged["rc"], tagged["changed"]) == (0, 0), tagged["tail"]
+    full = evidence(host, "playbook-site-vvv.json")
+    nginx = [task for task in full["tasks"] if task.startswith("fastops.stack.nginx : ")]
+    assert nginx
+    assert set(nginx) <= set(tagged["tasks"]), "every nginx task of a full run ran"
+    others = {task for task in tagged["tasks"] if " : " in task and not task.startswith("fastops.stack.nginx : ")}
+    assert others, "the other roles' input checks ran too"
+    assert others <= always_tagged_tasks(), sorted(others - always_tagged_tasks())
 
 
 def test_deploy_ships_a_code_only_change_and_rollback_returns(host):
