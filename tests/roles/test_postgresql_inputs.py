@@ -106,3 +106,13 @@ def test_a_backup_now_without_the_backup_service_is_named(assert_rejected):
     assert_rejected(
         "postgresql", {"postgresql_backup_enabled": False}, "postgresql_backup_enabled: false", tasks_from="backup_now"
     )
+
+
+def test_a_promotion_of_a_host_that_is_not_a_standby_stops_before_any_change(assert_rejected):
+    # localhost is no host of group postgresql: the message lists the standbys there are (none).
+    assert_rejected(
+        "postgresql",
+        {"postgresql_promote_host": "db9"},
+        "postgresql_promote_host (playbooks/promote.yml: -e fastops_promote_host=HOST): name the standby",
+        tasks_from="promote",
+    )
