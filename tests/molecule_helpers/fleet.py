@@ -27,6 +27,23 @@ def fleet_host(name):
     return testinfra.get_host(f"ansible://{name}", ansible_inventory=inventory)
 
 
+def node(short):
+    """The testinfra host of the multinode scenario by its short name (db1, app1, mon1...)."""
+    return fleet_host(f"fastops-multinode-{short}")
+
+
+def psql(short, sql, database="postgres"):
+    """One statement run as postgres on a multinode host (psql -XtA): the command's result."""
+    return node(short).run(f'runuser -u postgres -- psql -d {database} -XtAc "{sql}"')
+
+
+def psql_value(short, sql, database="postgres"):
+    """One statement's output, stripped; the test fails when psql does."""
+    result = psql(short, sql, database)
+    assert result.rc == 0, f"psql on {short} failed: {result.stderr.strip()}"
+    return result.stdout.strip()
+
+
 def connects(source, address, port, seconds=3):
     """Whether a TCP connection from source to address:port opens within the given seconds.
 

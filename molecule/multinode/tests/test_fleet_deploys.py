@@ -8,16 +8,12 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from fleet import ADDRESS, fleet_host
+from fleet import ADDRESS, node
 
 testinfra_hosts = ["ansible://fastops-multinode-mon1"]
 
 APP = "api"
 EVIDENCE = "/var/tmp/fastops-test"
-
-
-def node(short):
-    return fleet_host(f"fastops-multinode-{short}")
 
 
 def text_of(run):

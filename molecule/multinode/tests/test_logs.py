@@ -5,7 +5,7 @@ import json
 import socket
 
 import pytest
-from fleet import ADDRESS, connects, fleet_host
+from fleet import ADDRESS, connects, node
 from polling import wait_for
 
 testinfra_hosts = ["ansible://fastops-multinode-lb1"]
@@ -13,10 +13,6 @@ testinfra_hosts = ["ansible://fastops-multinode-lb1"]
 SITE = "https://fastops-multinode-lb1"
 REMOTE = "/var/log/journal/remote"
 SENDERS = [short for short in ADDRESS if short != "mon1"]
-
-
-def node(short):
-    return fleet_host(f"fastops-multinode-{short}")
 
 
 def answered_by_app1(lb):

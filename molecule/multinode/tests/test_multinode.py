@@ -7,7 +7,7 @@ import time
 import uuid
 
 import pytest
-from fleet import ADDRESS, connects, fleet_host
+from fleet import ADDRESS, connects, node
 from polling import journal, prometheus_api, prometheus_query, wait_for
 from polling import request as http_request
 
@@ -17,10 +17,6 @@ EXPORTERS = {"node": 9100, "postgres": 9187, "redis": 9121, "nginx": 9113}
 APP = "api"
 # The site's name (its self-signed certificate's); nginx refuses TLS for names it does not serve.
 SITE = "https://fastops-multinode-lb1"
-
-
-def node(short):
-    return fleet_host(f"fastops-multinode-{short}")
 
 
 def request(lb, method, path):

@@ -5,7 +5,7 @@ and archiving that fails raises the alert and recovers by itself."""
 import json
 import shlex
 
-from fleet import fleet_host
+from fleet import node, psql_value
 from polling import journal, prometheus_api, prometheus_query, wait_for
 
 testinfra_hosts = ["ansible://fastops-multinode-mon1"]
@@ -19,23 +19,15 @@ STATUS = "python3 -c " + shlex.quote(
 )
 
 
-def node(short):
-    return fleet_host(f"fastops-multinode-{short}")
-
-
-def psql(short, sql):
-    return node(short).check_output(f'runuser -u postgres -- psql -d postgres -XtAc "{sql}"')
-
-
 def archived_segments(mon1):
     return int(mon1.check_output(f"find {REPO}/archive/main -name '0000*' -type f | wc -l"))
 
 
 def write_and_switch_wal():
     """A row on db1, then the WAL segment holding it is closed: the archiver sends it."""
-    psql("db1", "CREATE TABLE IF NOT EXISTS fastops_archive_probe (at timestamptz DEFAULT now())")
-    psql("db1", "INSERT INTO fastops_archive_probe DEFAULT VALUES")
-    psql("db1", "SELECT pg_switch_wal()")
+    psql_value("db1", "CREATE TABLE IF NOT EXISTS fastops_archive_probe (at timestamptz DEFAULT now())")
+    psql_value("db1", "INSERT INTO fastops_archive_probe DEFAULT VALUES")
+    psql_value("db1", "SELECT pg_switch_wal()")
 
 
 def test_the_repository_holds_an_encrypted_full_backup(host):
@@ -71,13 +63,13 @@ def test_archiving_that_fails_fires_the_alert_and_recovers(host):
     try:
         write_and_switch_wal()
         firing = wait_for(lambda: [a for a in archive_alert() if a["state"] == "firing"], 240, interval=5)
-        assert firing, (archive_alert(), psql("db1", "SELECT * FROM pg_stat_archiver"))
+        assert firing, (archive_alert(), psql_value("db1", "SELECT * FROM pg_stat_archiver"))
         assert firing[0]["labels"]["instance"] == "fastops-multinode-db1"
     finally:
         host.check_output("systemctl start fastops-pgbackrest-server")
     # The archiver retries by itself (every minute after a failure): the segment arrives, the alert ends.
     recovered = "SELECT last_archived_time > last_failed_time FROM pg_stat_archiver"
-    assert wait_for(lambda: psql("db1", recovered) == "t", 150, interval=5)
+    assert wait_for(lambda: psql_value("db1", recovered) == "t", 150, interval=5)
     assert wait_for(lambda: not archive_alert(), 150, interval=5), archive_alert()
 
 

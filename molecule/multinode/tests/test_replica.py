@@ -9,7 +9,7 @@ import os
 import time
 import uuid
 
-from fleet import fleet_host, playbook
+from fleet import node, playbook, psql
 from polling import prometheus_query, wait_for
 from polling import request as http_request
 
@@ -25,12 +25,9 @@ CLONE_RECORD = "/var/lib/postgresql/fastops-standby.json"
 STREAMING = "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"
 
 
-def node(short):
-    return fleet_host(f"fastops-multinode-{short}")
-
-
-def psql(short, sql, database=APP):
-    return node(short).run(f'runuser -u postgres -- psql -d {database} -tAc "{sql}"')
+def rows_named(short, name):
+    """How many rows of the app's items table on that host carry the name (as text)."""
+    return psql(short, f"SELECT count(*) FROM items WHERE name = '{name}'", APP).stdout.strip()
 
 
 def rebuild_standby():
@@ -44,16 +41,16 @@ def clone_record():
 
 def test_a_row_written_on_the_primary_reaches_the_standby(capsys):
     name = uuid.uuid4().hex
-    assert psql("db1", f"INSERT INTO items (name) VALUES ('{name}')").rc == 0
+    assert psql("db1", f"INSERT INTO items (name) VALUES ('{name}')", APP).rc == 0
     started = time.monotonic()
-    seen = wait_for(lambda: psql("db2", f"SELECT count(*) FROM items WHERE name = '{name}'").stdout.strip() == "1", 60)
+    seen = wait_for(lambda: rows_named("db2", name) == "1", 60)
     with capsys.disabled():  # a measured figure: into the log, passed or not
         print(f"row visible on db2 after {time.monotonic() - started:.2f} s")
     assert seen
 
 
 def test_a_write_on_the_standby_is_refused():
-    attempt = psql("db2", "INSERT INTO items (name) VALUES ('refused')")
+    attempt = psql("db2", "INSERT INTO items (name) VALUES ('refused')", APP)
     assert attempt.rc != 0
     assert "read-only transaction" in attempt.stderr, attempt.stderr
 
@@ -125,8 +122,8 @@ def test_a_rebuild_clones_the_standby_again_and_keeps_the_replaced_data():
     assert db2.file("/var/lib/postgresql/15/main/standby.signal").exists
     assert wait_for(lambda: psql("db2", STREAMING, "postgres").stdout.strip() == "1", 30)
     name = uuid.uuid4().hex
-    assert psql("db1", f"INSERT INTO items (name) VALUES ('{name}')").rc == 0
-    assert wait_for(lambda: psql("db2", f"SELECT count(*) FROM items WHERE name = '{name}'").stdout.strip() == "1", 60)
+    assert psql("db1", f"INSERT INTO items (name) VALUES ('{name}')", APP).rc == 0
+    assert wait_for(lambda: rows_named("db2", name) == "1", 60)
 
 
 def test_promote_makes_the_standby_the_primary_and_the_app_writes_again(capsys):
@@ -140,4 +137,4 @@ def test_promote_makes_the_standby_the_primary_and_the_app_writes_again(capsys):
         print(f"promote.yml took {time.monotonic() - stopped:.0f} s from db1's stop to the app's first write")
     assert written
     assert psql("db2", "SELECT pg_is_in_recovery()", "postgres").stdout.strip() == "f"
-    assert psql("db2", "SELECT count(*) FROM items WHERE name = 'after-promotion'").stdout.strip() == "1"
+    assert psql("db2", "SELECT count(*) FROM items WHERE name = 'after-promotion'", APP).stdout.strip() == "1"
