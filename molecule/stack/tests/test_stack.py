@@ -85,7 +85,14 @@ def test_a_role_tag_runs_that_role_and_only_the_other_roles_input_checks(host):
     nginx = [task for task in full["tasks"] if task.startswith("fastops.stack.nginx : ")]
     assert nginx
     assert set(nginx) <= set(tagged["tasks"]), "every nginx task of a full run ran"
-    others = {task for task in tagged["tasks"] if " : " in task and not task.startswith("fastops.stack.nginx : ")}
+    others = {
+        task
+        for task in tagged["tasks"]
+        if " : " in task
+        and not task.startswith("fastops.stack.nginx : ")
+        # Ansible's own argument-spec check of each role, tagged always like our input checks.
+        and " : Validating arguments against arg spec " not in task
+    }
     assert others, "the other roles' input checks ran too"
     assert others <= always_tagged_tasks(), sorted(others - always_tagged_tasks())
 
