@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ROLES = sorted(path.parents[1] for path in ROOT.glob("roles/*/meta/argument_specs.yml"))
 ADDRESS_LIKE = re.compile(r"(address|addresses|listen|tcp|bind|host|url|smarthost|server_names|upstream_servers)$")
 NAME_LIKE = re.compile(r"(^|_)name$")
+# How an entry point names its own check of its variables (tasks_from: restore, promote...).
+CHECKS = "- name: Check cross-field rules of the "
 
 
 def flat_options(options, prefix=""):
@@ -34,8 +36,11 @@ def needs_shape_check(name, opt):
 
 
 def validation_text(role):
+    """The role's validation tasks, and those of entry points that check their own variables first."""
     tasks = role / "tasks"
-    return "\n".join(path.read_text() for path in [tasks / "validate.yml", tasks / "main.yml"] if path.exists())
+    files = [tasks / "validate.yml", tasks / "main.yml"]
+    files += [path for path in sorted(tasks.glob("*.yml")) if path not in files and CHECKS in path.read_text()]
+    return "\n".join(path.read_text() for path in files if path.exists())
 
 
 def is_checked(text, name):
