@@ -32,6 +32,23 @@ def ufw_rules(rules):
     return [_normalize(rule) for rule in rules or []]
 
 
+def _added_tags(show_added):
+    return set(
+        _normalize({"port": port, "proto": proto, "src": src})["tag"]
+        for proto, port, src in _TAG_RE.findall(show_added or "")
+    )
+
+
+def ufw_missing_rules(show_added, rules):
+    """Rules (as ufw_rules returns them) that ``ufw show added`` does not list yet.
+
+    Only these go to the ufw module: each call of it reads ufw's whole state, and a
+    converged host would otherwise pay for one call per rule on every run.
+    """
+    added = _added_tags(show_added)
+    return [rule for rule in ufw_rules(rules) if rule["tag"] not in added]
+
+
 def ufw_stale_rules(show_added, rules):
     """Rules tagged by this role in ``ufw show added`` output that ``rules`` no longer lists."""
     wanted = set(rule["tag"] for rule in ufw_rules(rules))
@@ -47,5 +64,6 @@ class FilterModule:
     def filters(self):
         return {
             "ufw_rules": ufw_rules,
+            "ufw_missing_rules": ufw_missing_rules,
             "ufw_stale_rules": ufw_stale_rules,
         }

@@ -2,7 +2,7 @@
 
 import pytest
 from ansible.errors import AnsibleFilterError
-from ansible_collections.fastops.stack.plugins.filter.ufw import ufw_rules, ufw_stale_rules
+from ansible_collections.fastops.stack.plugins.filter.ufw import ufw_missing_rules, ufw_rules, ufw_stale_rules
 
 SHOW_ADDED = """Added user rules (see 'ufw status' for running firewall):
 ufw allow 22/tcp comment 'fastops:tcp/22@any'
@@ -43,3 +43,17 @@ def test_rules_added_by_hand_are_never_stale():
 
 def test_empty_output_has_no_stale_rules():
     assert ufw_stale_rules("", [{"port": 22}]) == []
+
+
+def test_rules_ufw_has_are_not_missing():
+    wanted = [{"port": 22}, {"port": "9100", "src": "10.0.0.0/8"}, {"port": "6000:6007", "proto": "udp"}]
+    assert ufw_missing_rules(SHOW_ADDED, wanted) == []
+
+
+def test_new_rules_and_a_rule_added_by_hand_without_the_tag_are_missing():
+    missing = ufw_missing_rules(SHOW_ADDED, [{"port": 22}, {"port": 8080}, {"port": 5432, "src": "10.0.0.5"}])
+    assert [rule["tag"] for rule in missing] == ["fastops:tcp/8080@any", "fastops:tcp/5432@10.0.0.5"]
+
+
+def test_on_a_fresh_host_every_rule_is_missing():
+    assert ufw_missing_rules("", [{"port": 22}]) == ufw_rules([{"port": 22}])
