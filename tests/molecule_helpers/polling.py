@@ -4,6 +4,8 @@ import json
 import time
 
 PROMETHEUS = "http://127.0.0.1:9090"
+# Where the scenarios' side effects leave what they saw, for verify to read.
+EVIDENCE = "/var/tmp/fastops-test"
 
 
 def wait_for(probe, seconds, interval=2):
@@ -38,3 +40,8 @@ def request(host, url, method="GET"):
 
 def journal(host, unit, lines=30):
     return host.run(f"journalctl -u {unit} -n {lines} --no-pager").stdout
+
+
+def evidence(host, name):
+    """What a side effect saw, left on the host as EVIDENCE/<name>.json."""
+    return json.loads(host.file(f"{EVIDENCE}/{name}.json").content_string)

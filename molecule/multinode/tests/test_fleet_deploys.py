@@ -9,20 +9,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from fleet import ADDRESS, node
+from polling import evidence
 
 testinfra_hosts = ["ansible://fastops-multinode-mon1"]
 
 APP = "api"
-EVIDENCE = "/var/tmp/fastops-test"
 
 
 def text_of(run):
     """A run's output tail as one line of words: no colours, no YAML line wrapping."""
     return " ".join(re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(run["tail"])).split())
-
-
-def evidence(host, name):
-    return json.loads(host.file(f"{EVIDENCE}/{name}").content_string)
 
 
 def history(short):
@@ -49,7 +45,7 @@ def v2_release():
 
 
 def test_the_load_saw_no_failed_request(host, capsys):
-    load = evidence(host, "load.json")
+    load = evidence(host, "load")
     with capsys.disabled():  # a measured figure: into the log, passed or not
         print(
             f"load: {load['requests']} requests ({load['failed']} failed) in {load['seconds']} s by "
@@ -65,7 +61,7 @@ def test_the_load_saw_no_failed_request(host, capsys):
 
 
 def test_the_changed_release_went_live_on_every_host_under_one_id(host, capsys):
-    run = evidence(host, "playbook-deploy-v2.json")
+    run = evidence(host, "playbook-deploy-v2")
     assert run["rc"] == 0, run["tail"]
     assert run["secrets_shown"] == []
     entries = v2_entries()
@@ -121,7 +117,7 @@ def test_migrations_ran_once_in_the_deploy():
 
 
 def test_a_canary_that_fails_rolls_back_alone():
-    run = evidence(node("mon1"), "playbook-deploy-broken.json")
+    run = evidence(node("mon1"), "playbook-deploy-broken")
     assert run["rc"] != 0
     assert run["secrets_shown"] == []
     assert "was rolled back to" in text_of(run), run["tail"]
@@ -133,14 +129,14 @@ def test_a_canary_that_fails_rolls_back_alone():
 
 
 def test_a_second_deploy_is_refused_by_the_lock():
-    run = evidence(node("mon1"), "playbook-deploy-locked-out.json")
+    run = evidence(node("mon1"), "playbook-deploy-locked-out")
     assert run["rc"] != 0
     assert "another deploy holds the lock" in text_of(run), run["tail"]
 
 
 @pytest.mark.parametrize("short", ["app1", "app2", "worker1"])
 def test_the_named_rollback_reached_every_host(short):
-    run = evidence(node("mon1"), "playbook-rollback-named.json")
+    run = evidence(node("mon1"), "playbook-rollback-named")
     assert run["rc"] == 0, run["tail"]
     first = history(short)[0]["release"]
     last = history(short)[-1]

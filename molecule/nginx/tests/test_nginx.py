@@ -9,14 +9,11 @@ import sys
 import time
 
 import pytest
+from polling import evidence
 
 APP = "app.fastops.test"
 ROOT = "/etc/pebble/issuing-root.pem"
 CURL = f"curl -sS --max-time 10 --cacert {ROOT}"
-
-
-def evidence(host, name):
-    return json.loads(host.file(f"/var/tmp/fastops-test/{name}.json").content_string)
 
 
 def https(host, path, options=""):

@@ -3,6 +3,7 @@
 import json
 import shlex
 
+from polling import evidence
 from systemd_security import unit_exposure
 
 SOCKET = "/run/demo/web.sock"
@@ -61,11 +62,6 @@ def sql(host, query):
 
 def database_revision(host):
     return sql(host, "SELECT version_num FROM alembic_version")
-
-
-def evidence(host, name):
-    """What a side-effect step saw (molecule/python_app/side_effect.yml)."""
-    return json.loads(host.file(f"/var/tmp/fastops-test/{name}.json").content_string)
 
 
 def test_migrations_are_at_the_live_release_head(host):

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from polling import journal, prometheus_api, wait_for
+from polling import EVIDENCE, evidence, journal, prometheus_api, wait_for
 from polling import request as http_request
 
 SITE = "https://localhost"
-EVIDENCE = "/var/tmp/fastops-test"
 STACK_UNITS = [
     "postgresql",
     "redis-server",
@@ -36,10 +35,6 @@ def request(host, method, path):
     return http_request(host, SITE + path, method)
 
 
-def evidence(host, name):
-    return json.loads(host.file(f"{EVIDENCE}/{name}").content_string)
-
-
 def changed_tasks(run):
     """Names of the tasks that reported a change in a playbook run of the side effect."""
     log = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "sources", f"playbook-{run}.log").read_text()
@@ -52,7 +47,7 @@ def app_journal(host):
 
 @pytest.mark.parametrize("run", ["site-vvv", "deploy-vvv", "rollback-vvv"])
 def test_playbooks_at_vvv_show_no_secret(host, run):
-    result = evidence(host, f"playbook-{run}.json")
+    result = evidence(host, f"playbook-{run}")
     assert result["rc"] == 0, result["tail"]
     # At -vvv even the shortest of them (rollback.yml) prints hundreds of lines; a plain run about 60.
     assert result["lines"] > 300, result
@@ -60,7 +55,7 @@ def test_playbooks_at_vvv_show_no_secret(host, run):
 
 
 def test_site_yml_on_the_converged_stack_changes_nothing(host):
-    result = evidence(host, "playbook-site-vvv.json")
+    result = evidence(host, "playbook-site-vvv")
     assert result["changed"] == 0, changed_tasks("site-vvv")
 
 
@@ -79,9 +74,9 @@ def always_tagged_tasks():
 
 
 def test_a_role_tag_runs_that_role_and_only_the_other_roles_input_checks(host):
-    tagged = evidence(host, "playbook-site-tags-nginx.json")
+    tagged = evidence(host, "playbook-site-tags-nginx")
     assert (tagged["rc"], tagged["changed"]) == (0, 0), tagged["tail"]
-    full = evidence(host, "playbook-site-vvv.json")
+    full = evidence(host, "playbook-site-vvv")
     nginx = [task for task in full["tasks"] if task.startswith("fastops.stack.nginx : ")]
     assert nginx
     assert set(nginx) <= set(tagged["tasks"]), "every nginx task of a full run ran"
@@ -98,18 +93,18 @@ def test_a_role_tag_runs_that_role_and_only_the_other_roles_input_checks(host):
 
 
 def test_deploy_ships_a_code_only_change_and_rollback_returns(host):
-    releases = evidence(host, "releases.json")
+    releases = evidence(host, "releases")
     assert releases["deployed"] != releases["before"], releases
     assert releases["rolled_back"] == releases["before"], releases
     before, after = releases["socket_listening_since"]
     assert before == after, "the deploy restarted demo-web.socket: connections were refused meanwhile"
-    assert evidence(host, "playbook-deploy-vvv.json")["changed"] > 0
+    assert evidence(host, "playbook-deploy-vvv")["changed"] > 0
     last = json.loads(host.file("/srv/demo/last-deploy.json").content_string)
     assert last["live_release"] == releases["before"].rsplit("/", 1)[-1], last
 
 
 def test_backup_playbook_takes_fresh_verified_backups(host):
-    assert evidence(host, "playbook-backup.json")["rc"] == 0
+    assert evidence(host, "playbook-backup")["rc"] == 0
     asked_at = int(host.file(f"{EVIDENCE}/backup-asked-at").content_string)
     for directory in ("/var/backups/postgresql", "/var/backups/redis"):
         newest = host.check_output(f"find {directory} -type f -printf '%T@\\n' | sort -n | tail -n 1")
@@ -119,8 +114,8 @@ def test_backup_playbook_takes_fresh_verified_backups(host):
 
 def test_maintenance_playbook_switches_the_site_and_keeps_health(host):
     for run in ("maintenance-on", "maintenance-off"):
-        assert evidence(host, f"playbook-{run}.json")["rc"] == 0, run
-    statuses = evidence(host, "maintenance.json")
+        assert evidence(host, f"playbook-{run}")["rc"] == 0, run
+    statuses = evidence(host, "maintenance")
     assert statuses["during"] == [503, 200], statuses
     assert statuses["retry_after"], statuses
     assert statuses["after"] == 200, statuses
