@@ -156,7 +156,7 @@ activate_venv
 # Mitogen keeps one Python interpreter per test host and runs each module call in it, instead of
 # a docker exec and a fresh Python per call (on these 2-core machines the calls' CPU is where a
 # scenario's time goes). Molecule's converge, idempotence, check and side effect use it; the
-# playbook runs that stand for a user's (molecule/stack/tasks/playbook.yml) use Ansible's own.
+# playbook runs that stand for a user's (molecule/shared/tasks/run_playbook.yml) use Ansible's own.
 python -c 'import ansible_mitogen' 2>/dev/null || "$PROJECT_DIR/scripts/venv.sh"
 ANSIBLE_STRATEGY_PLUGINS="$(python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))')/plugins/strategy"
 export ANSIBLE_STRATEGY_PLUGINS ANSIBLE_STRATEGY=mitogen_linear

@@ -1,12 +1,9 @@
-"""Verify the postgresql role: access rules, settings, least privilege, backups, restore."""
+"""Verify the postgresql role: access rules, settings, least privilege; backups and restores side_effect.yml ran."""
 
-import json
-import os
 import re
 import shlex
-import subprocess
 
-import pytest
+from polling import evidence
 from systemd_security import unit_exposure
 
 APP = "PGPASSWORD=app-test-password psql -h 127.0.0.1 -U app -d appdb -tAc"
@@ -98,70 +95,42 @@ def test_backup_dir_is_private(host):
     assert directory.mode == 0o700
 
 
-@pytest.fixture(scope="module")
-def backed_up(host):
-    """Rows in appdb, then a backup through the service the timer runs."""
-    superuser(host, "DROP DATABASE IF EXISTS restored", db="postgres")
-    host.check_output(f"{APP} 'DROP TABLE IF EXISTS orders; CREATE TABLE orders (id serial PRIMARY KEY, total int)'")
-    host.check_output(f"{APP} 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 1234) g'")
-    host.check_output("systemctl start fastops-postgresql-backup.service")
-    return host
-
-
-def test_backup_service_writes_verified_dumps_and_roles(backed_up):
-    host = backed_up
+def test_backup_service_writes_verified_dumps_and_roles(host):
     dumps = host.check_output("ls /var/backups/postgresql").split()
-    assert any(name.startswith("appdb-") and name.endswith(".pgc") for name in dumps), dumps
+    assert any(name.startswith("appdb-2") and name.endswith(".pgc") for name in dumps), dumps
     assert any(name.startswith("globals-") for name in dumps), dumps
-    assert host.run("runuser -u postgres -- pg_restore --list /var/backups/postgresql/appdb-*.pgc").rc == 0
+    newest = host.check_output("ls /var/backups/postgresql/appdb-2*.pgc | tail -n 1")
+    assert host.run(f"runuser -u postgres -- pg_restore --list {newest}").rc == 0
     roles = host.check_output("cat /var/backups/postgresql/globals-*.sql")
     assert "CREATE ROLE app" in roles
 
 
-def test_backup_publishes_its_last_success(backed_up):
-    metric = backed_up.file("/var/lib/prometheus/node-exporter/fastops_postgresql_backup.prom").content_string
+def test_backup_publishes_its_last_success(host):
+    metric = host.file("/var/lib/prometheus/node-exporter/fastops_postgresql_backup.prom").content_string
     assert "fastops_postgresql_backup_last_success_timestamp_seconds" in metric
 
 
-def run_playbook(playbook, *extra):
-    root = os.environ["MOLECULE_PROJECT_DIRECTORY"]
-    command = [
-        "ansible-playbook",
-        "-i",
-        os.environ["MOLECULE_INVENTORY_FILE"],
-        os.path.join(root, "playbooks", playbook),
-        "-e",
-        json.dumps({"restore_hosts": "all", "postgresql_databases": [{"name": "appdb", "owner": "app"}]}),
-        *extra,
-    ]
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(root, "collections"))
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
-
-
-def test_restore_into_a_fresh_database_keeps_every_row(backed_up):
-    result = run_playbook("restore.yml", "-e", "restore_database=restored", "-e", "restore_from=appdb")
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_restore_into_a_fresh_database_keeps_every_row(host):
+    result = evidence(host, "playbook-restore-fresh")
+    assert result["rc"] == 0, result["tail"]
+    assert result["secrets_shown"] == []
     restored_db = APP.replace("-d appdb", "-d restored")
-    restored = backed_up.check_output(f"{restored_db} 'SELECT count(*), sum(total) FROM orders'")
-    assert restored == backed_up.check_output(f"{APP} 'SELECT count(*), sum(total) FROM orders'")
+    restored = host.check_output(f"{restored_db} 'SELECT count(*), sum(total) FROM orders'")
+    assert restored == "1234|761995"
+    assert host.check_output(f"{APP} 'SELECT count(*), sum(total) FROM orders'") == restored
 
 
-def test_restore_refuses_to_overwrite_a_database_with_data(backed_up):
-    before = backed_up.check_output(f"{APP} 'SELECT count(*) FROM orders'")
-    result = run_playbook("restore.yml", "-e", "restore_database=appdb")
-    assert result.returncode != 0
-    output = " ".join((result.stdout + result.stderr).split())
+def test_restore_refuses_to_overwrite_a_database_with_data(host):
+    result = evidence(host, "playbook-restore-over-data")
+    assert result["rc"] != 0
+    output = " ".join(" ".join(result["tail"]).split())
     assert re.search(r"appdb already has [1-9][0-9]* tables; nothing was changed", output), output
     assert "restore_force=true" in output
-    assert backed_up.check_output(f"{APP} 'SELECT count(*) FROM orders'") == before
+    assert host.check_output(f"{APP} 'SELECT count(*) FROM orders'") == "1234"
 
 
-def test_retention_deletes_old_dumps(backed_up):
-    host = backed_up
-    old = "/var/backups/postgresql/appdb-20000101T000000Z.pgc"
-    host.check_output(f"cp /var/backups/postgresql/globals-*.sql {old} && touch -d '10 days ago' {old}")
-    host.check_output("systemctl start fastops-postgresql-backup.service")
-    assert not host.file(old).exists
+def test_retention_deletes_old_dumps(host):
+    assert not host.file("/var/backups/postgresql/appdb-20000101T000000Z.pgc").exists
 
 
 def test_backup_unit_is_hardened(host):

@@ -37,7 +37,7 @@ def request(host, method, path):
 
 def changed_tasks(run):
     """Names of the tasks that reported a change in a playbook run of the side effect."""
-    log = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "sources", f"playbook-{run}.log").read_text()
+    log = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], f"playbook-{run}.log").read_text()
     return re.findall(r"^TASK \[([^\]]+)\][^\n]*\n(?:(?!TASK \[).*\n)*?changed: ", log, re.MULTILINE)
 
 
