@@ -20,6 +20,10 @@ def app(host, command):
 def test_unauthenticated_client_is_refused(host):
     assert app(host, "PING") == "PONG"
     assert host.run("redis-cli PING").stdout.startswith("NOAUTH")
+    # The default user keeps open rules for the AOF replay; off and without a password, nobody is it.
+    for password in ("''", "nopass"):
+        login = host.run(f"redis-cli --no-auth-warning --user default --pass {password} PING")
+        assert "WRONGPASS" in login.stdout + login.stderr
 
 
 def test_app_user_is_denied_dangerous_commands(host):
