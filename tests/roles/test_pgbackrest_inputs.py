@@ -8,6 +8,14 @@ from conftest import check_run
 
 # localhost is the repository host: the role's checks see an inventory with a backup host.
 ON = {"pgbackrest_repo_host": "localhost", "pgbackrest_cipher_pass": "a-passphrase-of-thirty-characters"}
+S3 = dict(
+    ON,
+    pgbackrest_s3_bucket="fleet-backups",
+    pgbackrest_s3_endpoint="s3.eu-central-1.amazonaws.com",
+    pgbackrest_s3_region="eu-central-1",
+    pgbackrest_s3_key="AKIAEXAMPLE",
+    pgbackrest_s3_key_secret="a-secret-key-never-shown",
+)
 
 
 @pytest.mark.parametrize(
@@ -31,6 +39,23 @@ ON = {"pgbackrest_repo_host": "localhost", "pgbackrest_cipher_pass": "a-passphra
         pytest.param(dict(ON, pgbackrest_tls_port=0), "pgbackrest_tls_port: must be a port", id="port"),
         pytest.param(dict(ON, pgbackrest_compress_type="xz"), "pgbackrest_compress_type", id="compression"),
         pytest.param(dict(ON, pgbackrest_stanza="Main DB"), "pgbackrest_stanza: must be a short", id="stanza"),
+        pytest.param(
+            dict(S3, pgbackrest_s3_key="", pgbackrest_s3_key_secret=""),
+            "pgbackrest_s3_key: must be set to the bucket's access key",
+            id="bucket-without-credentials",
+        ),
+        pytest.param(
+            dict(S3, pgbackrest_s3_key_secret=""), "pgbackrest_s3_key_secret: must be set", id="bucket-without-secret"
+        ),
+        pytest.param(dict(S3, pgbackrest_s3_endpoint=""), "pgbackrest_s3_endpoint: must name", id="no-endpoint"),
+        pytest.param(dict(S3, pgbackrest_s3_region=""), "pgbackrest_s3_region: must name", id="no-region"),
+        pytest.param(dict(S3, pgbackrest_s3_uri_style="virtual"), "pgbackrest_s3_uri_style", id="uri-style"),
+        pytest.param(dict(S3, pgbackrest_s3_port=0), "pgbackrest_s3_port: must be a port", id="s3-port"),
+        pytest.param(
+            dict(S3, pgbackrest_repo_host=""),
+            "pgbackrest_s3_bucket: is set, but there is no repository host",
+            id="bucket-without-repository-host",
+        ),
     ],
 )
 def test_bad_input_fails_at_validation(assert_rejected, role_vars, message):
@@ -41,6 +66,13 @@ def test_the_passphrase_never_reaches_the_output(run_role):
     result = run_role("pgbackrest", dict(ON, pgbackrest_cipher_pass="hunter2-short", pgbackrest_retention_full=0))
     assert result.failed_at_validation, result.output
     assert "hunter2-short" not in result.output
+
+
+def test_the_bucket_secret_never_reaches_the_output(run_role):
+    result = run_role("pgbackrest", dict(S3, pgbackrest_s3_region=""))
+    assert result.failed_at_validation, result.output
+    assert "a-secret-key-never-shown" not in result.output
+    assert "AKIAEXAMPLE" not in result.output
 
 
 def test_without_a_backup_group_the_role_changes_nothing(run_role):

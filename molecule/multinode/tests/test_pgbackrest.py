@@ -1,6 +1,7 @@
 """Point-in-time recovery's groundwork (the pgbackrest role): db1 archives every WAL segment to the
-encrypted repository on mon1 (group backup), whose backups cannot be read without the passphrase,
-and archiving that fails raises the alert and recovers by itself."""
+encrypted repository on mon1 (group backup) and to a bucket (moto's S3 server on mon1 stands in
+for one), whose backups cannot be read without the passphrase, and archiving that fails raises the
+alert and recovers by itself."""
 
 import json
 import shlex
@@ -43,9 +44,39 @@ def test_the_repository_holds_an_encrypted_full_backup(host):
 def test_a_wrong_passphrase_reads_no_backup(host):
     status = host.check_output(
         "runuser -u pgbackrest -- env PGBACKREST_REPO1_CIPHER_PASS=not-the-passphrase-0000"
+        " PGBACKREST_REPO2_CIPHER_PASS=not-the-passphrase-0000"
         f" pgbackrest --stanza=main --output=json info | {STATUS}"
     )
     assert status == "99 0", status
+
+
+def bucket_wal(mon1):
+    """WAL segments in repository 2, the bucket, as pgBackRest lists them."""
+    listing = mon1.check_output(
+        "runuser -u pgbackrest -- pgbackrest --stanza=main --repo=2 repo-ls --recurse archive/main"
+    )
+    return len([line for line in listing.splitlines() if line.rsplit("/", 1)[-1].startswith("0000")])
+
+
+def test_the_bucket_holds_encrypted_backups_and_the_wal(host):
+    info = host.check_output("runuser -u pgbackrest -- pgbackrest --stanza=main --repo=2 --output=json info")
+    stanza = json.loads(info)[0]
+    assert [repo["status"]["code"] for repo in stanza["repo"]] == [0], stanza["repo"]
+    assert stanza["repo"][0]["cipher"] == "aes-256-cbc"
+    assert [backup["database"]["repo-key"] for backup in stanza["backup"]][:1] == [2], stanza["backup"]
+    # What the bucket stores is ciphertext: read straight from the S3 stand-in, past pgBackRest, with
+    # a request signed by the bucket's key from the host's configuration (moto refuses anonymous reads).
+    conf = "/etc/pgbackrest/pgbackrest.conf"
+    stored = host.check_output(
+        "curl -sf --aws-sigv4 aws:amz:us-east-1:s3"
+        f" --user \"$(sed -n 's/^repo2-s3-key=//p' {conf}):$(sed -n 's/^repo2-s3-key-secret=//p' {conf})\""
+        " http://127.0.0.1:5000/fastops-fleet/pgbackrest/backup/main/backup.info | head -c 8"
+    )
+    assert stored == "Salted__"
+    before = bucket_wal(host)
+    write_and_switch_wal()
+    assert wait_for(lambda: bucket_wal(host) > before, 60), journal(node("db1"), "postgresql@15-main")
+    assert wait_for(lambda: prometheus_query(host, 'fastops_pgbackrest_backups{stanza="main",repo="2"} >= 1'), 90)
 
 
 def test_the_wal_archive_grows_while_the_primary_runs(host):
